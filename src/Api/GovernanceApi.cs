@@ -1,0 +1,12 @@
+namespace GovernanceDashboard.Api;
+
+/// <summary>All HTTP API groups (INTERFACES.md).</summary>
+public static class GovernanceApi
+{
+    public static IEndpointRouteBuilder MapGovernanceApi(this IEndpointRouteBuilder app)
+    {
+        app.MapMetricsApi();
+        app.MapTokensApi();
+        return app;
+    }
+}

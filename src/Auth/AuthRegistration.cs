@@ -1,0 +1,120 @@
+using System.Security.Claims;
+using GovernanceDashboard.Audit;
+using GovernanceDashboard.Data;
+using GovernanceDashboard.Domain;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Identity.Web;
+
+namespace GovernanceDashboard.Auth;
+
+/// <summary>Sign-in: Entra ID when <c>AzureAd:ClientId</c> is set, local sign-in from the people directory otherwise (or as well, when enabled), API keys for pipelines.</summary>
+public static class AuthRegistration
+{
+    private const string SelectorScheme = "GovernanceSelector";
+
+    public static IHostApplicationBuilder AddGovernanceAuth(this IHostApplicationBuilder builder)
+    {
+        var modes = SignInModes.From(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(modes);
+
+        var auth = builder.Services.AddAuthentication(o =>
+        {
+            o.DefaultScheme = SelectorScheme;
+            o.DefaultChallengeScheme = SelectorScheme;
+        });
+        auth.AddPolicyScheme(SelectorScheme, "Cookie or API key", o => o.ForwardDefaultSelector = ctx =>
+            ctx.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header)
+                ? ApiKeyAuthenticationHandler.SchemeName
+                : CookieAuthenticationDefaults.AuthenticationScheme);
+        auth.AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+
+        if (modes.EntraId)
+        {
+            auth.AddMicrosoftIdentityWebApp(builder.Configuration.GetSection("AzureAd"),
+                cookieScheme: CookieAuthenticationDefaults.AuthenticationScheme);
+            builder.Services.Configure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, o =>
+            {
+                o.TokenValidationParameters.RoleClaimType = "roles";
+                var previous = o.Events.OnTokenValidated;
+                o.Events.OnTokenValidated = async ctx =>
+                {
+                    if (previous is not null) await previous(ctx);
+                    await AttachDirectoryPersonAsync(ctx.HttpContext, ctx.Principal!);
+                };
+            });
+        }
+        else
+        {
+            auth.AddCookie(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
+
+        builder.Services.Configure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, o =>
+        {
+            o.LoginPath = "/login";
+            o.LogoutPath = "/logout";
+            o.AccessDeniedPath = "/denied";
+            o.Cookie.Name = "gd.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // APIs answer 401/403; pages redirect to the sign-in page.
+            o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden);
+        });
+
+        builder.Services.AddAuthorization(Policies.Add);
+        builder.Services.AddCascadingAuthenticationState();
+        return builder;
+    }
+
+    /// <summary>Logs how people can sign in, loudly where it matters.</summary>
+    public static void LogSignInModes(this WebApplication app)
+    {
+        var modes = app.Services.GetRequiredService<SignInModes>();
+        var log = app.Logger;
+        if (modes.EntraId)
+            log.LogInformation("Sign-in: Entra ID (tenant {Tenant}). Without network access to login.microsoftonline.com the first sign-in fails with IDX20803.",
+                app.Configuration["AzureAd:TenantId"]);
+        if (modes.Local && !app.Environment.IsDevelopment())
+            log.LogWarning("Local sign-in is ENABLED in {Environment} by LocalSignIn:Enabled: anyone who reaches this site can pick an identity. Disable it once Entra ID is configured.",
+                app.Environment.EnvironmentName);
+        if (!modes.EntraId && !modes.Local)
+            log.LogError("No sign-in is possible: set AzureAd:ClientId (Entra ID) or LocalSignIn:Enabled=true.");
+    }
+
+    private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> ctx, int status)
+    {
+        if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/healthz"))
+        {
+            ctx.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>An Entra user is matched to (or added to) the people directory by email, so ownership works.</summary>
+    private static async Task AttachDirectoryPersonAsync(HttpContext http, ClaimsPrincipal principal)
+    {
+        var email = Person.NormalizeEmail(principal.EmailOf());
+        var factory = http.RequestServices.GetRequiredService<IDbContextFactory<GovernanceDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
+        var person = await db.People.FirstOrDefaultAsync(p => p.Email == email, http.RequestAborted);
+        if (person is null)
+        {
+            person = new Person { Email = email, DisplayName = principal.FindFirstValue("name") ?? email, CreatedAt = DateTimeOffset.UtcNow };
+            db.People.Add(person);
+            await db.SaveChangesAsync(http.RequestAborted);
+        }
+        if (principal.Identity is ClaimsIdentity identity)
+        {
+            identity.AddClaim(new Claim(GovernanceClaims.PersonId, person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (identity.FindFirst(ClaimTypes.Email) is null) identity.AddClaim(new Claim(ClaimTypes.Email, email));
+        }
+        await AuditTrail.RecordAsync(factory, email, "signin.entra", $"person:{person.Id}", ct: http.RequestAborted);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using GovernanceDashboard.Domain;
+using Microsoft.AspNetCore.Authorization;
+
+namespace GovernanceDashboard.Auth;
+
+/// <summary>Authorisation policies by what a person comes for (PRODUCT.md "Who uses it").</summary>
+public static class Policies
+{
+    /// <summary>Inventory, imports, triage, revocation, owner assignment.</summary>
+    public const string ManageInventory = "ManageInventory";
+
+    /// <summary>Deciding write-scope requests.</summary>
+    public const string Approve = "Approve";
+
+    /// <summary>Scorecard, reports, audit trail, exports: read only.</summary>
+    public const string ReadReports = "ReadReports";
+
+    /// <summary>Settings, API keys, the people directory.</summary>
+    public const string Administer = "Administer";
+
+    public static void Add(AuthorizationOptions options)
+    {
+        options.AddPolicy(ManageInventory, p => p.RequireRole(nameof(Roles.Admin), nameof(Roles.Analyst)));
+        options.AddPolicy(Approve, p => p.RequireRole(nameof(Roles.Admin), nameof(Roles.Approver)));
+        options.AddPolicy(ReadReports, p => p.RequireRole(nameof(Roles.Admin), nameof(Roles.Analyst), nameof(Roles.Approver), nameof(Roles.Auditor)));
+        options.AddPolicy(Administer, p => p.RequireRole(nameof(Roles.Admin)));
+        // Every page and endpoint needs a signed-in person unless it says otherwise.
+        options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+    }
+}
+
+/// <summary>Claims this product puts on a signed-in person.</summary>
+public static class GovernanceClaims
+{
+    public const string PersonId = "gd:person_id";
+
+    public static int? PersonIdOf(this ClaimsPrincipal user) =>
+        int.TryParse(user.FindFirstValue(PersonId), out var id) ? id : null;
+
+    public static string EmailOf(this ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.Email) ?? user.FindFirstValue("preferred_username") ?? user.Identity?.Name ?? "unknown";
+
+    public static Roles RolesOf(this ClaimsPrincipal user)
+    {
+        var roles = Roles.None;
+        foreach (var role in Enum.GetValues<Roles>())
+            if (role != Roles.None && user.IsInRole(role.ToString())) roles |= role;
+        return roles;
+    }
+
+    public static ClaimsIdentity IdentityFor(Person person, string authenticationType)
+    {
+        var identity = new ClaimsIdentity(authenticationType, ClaimTypes.Name, ClaimTypes.Role);
+        identity.AddClaim(new Claim(ClaimTypes.Name, person.DisplayName));
+        identity.AddClaim(new Claim(ClaimTypes.Email, person.Email));
+        identity.AddClaim(new Claim(PersonId, person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        foreach (var role in Enum.GetValues<Roles>())
+            if (role != Roles.None && person.Roles.HasFlag(role)) identity.AddClaim(new Claim(ClaimTypes.Role, role.ToString()));
+        return identity;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Security.Claims;
+using GovernanceDashboard.Audit;
+using GovernanceDashboard.Data;
+using GovernanceDashboard.Domain;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceDashboard.Auth;
+
+/// <summary>/auth/local (pick who you are from the directory), /auth/entra (challenge), /logout.</summary>
+public static class SignInEndpoints
+{
+    /// <summary>The built-in administrator offered while the directory has no active Admin.</summary>
+    public const string BuiltInAdminEmail = "admin@local";
+
+    public static IEndpointRouteBuilder MapSignIn(this IEndpointRouteBuilder app)
+    {
+        // Where local sign-in is off the endpoint does not exist at all, rather than refusing at run time.
+        if (app.ServiceProvider.GetRequiredService<SignInModes>().Local)
+            app.MapPost("/auth/local", LocalSignInAsync).AllowAnonymous();
+        app.MapGet("/auth/entra", (string? returnUrl, SignInModes modes) => modes.EntraId
+            ? Results.Challenge(new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme])
+            : Results.NotFound()).AllowAnonymous();
+        app.MapPost("/logout", LogoutAsync);
+        return app;
+    }
+
+    /// <summary>Whether the sign-in page must offer the built-in administrator: nobody could administer otherwise.</summary>
+    public static Task<bool> OffersBuiltInAdminAsync(GovernanceDbContext db, CancellationToken ct = default) =>
+        db.People.AllAsync(p => !p.Active || (p.Roles & Roles.Admin) == 0 || p.Email == BuiltInAdminEmail, ct);
+
+    private static async Task<IResult> LocalSignInAsync(HttpContext http, [FromForm] string email, [FromForm] string? returnUrl,
+        IDbContextFactory<GovernanceDbContext> factory)
+    {
+        await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
+        var normalized = Person.NormalizeEmail(email ?? "");
+        var person = await db.People.FirstOrDefaultAsync(p => p.Email == normalized && p.Active, http.RequestAborted);
+        if (person is null && normalized == BuiltInAdminEmail && await OffersBuiltInAdminAsync(db, http.RequestAborted))
+        {
+            person = new Person { Email = BuiltInAdminEmail, DisplayName = "Built-in administrator", Roles = Roles.Admin, CreatedAt = DateTimeOffset.UtcNow };
+            db.People.Add(person);
+            await AuditTrail.AppendAsync(db, BuiltInAdminEmail, "person.created", "person:" + BuiltInAdminEmail, after: new { person.Email, Roles = person.Roles.ToString() }, ct: http.RequestAborted);
+            await db.SaveChangesAsync(http.RequestAborted);
+        }
+        if (person is null) return Results.Redirect("/login?error=unknown&returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl)));
+
+        var principal = new ClaimsPrincipal(GovernanceClaims.IdentityFor(person, CookieAuthenticationDefaults.AuthenticationScheme));
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+        await AuditTrail.RecordAsync(factory, person.Email, "signin.local", $"person:{person.Id}", ct: http.RequestAborted);
+        return Results.LocalRedirect(SafeReturnUrl(returnUrl));
+    }
+
+    private static async Task<IResult> LogoutAsync(HttpContext http, SignInModes modes, IDbContextFactory<GovernanceDbContext> factory)
+    {
+        var email = http.User.EmailOf();
+        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await AuditTrail.RecordAsync(factory, email, "signout", null, ct: http.RequestAborted);
+        if (modes.EntraId && http.User.Identity?.AuthenticationType == "AuthenticationTypes.Federation")
+            return Results.SignOut(new AuthenticationProperties { RedirectUri = "/login" }, [OpenIdConnectDefaults.AuthenticationScheme]);
+        return Results.Redirect("/login");
+    }
+
+    /// <summary>Only local paths: an open redirect would let a phishing link borrow our sign-in.</summary>
+    public static string SafeReturnUrl(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//") && !returnUrl.StartsWith("/\\")
+            ? returnUrl : "/";
+}

@@ -1,0 +1,91 @@
+using GovernanceDashboard.Data;
+
+namespace GovernanceDashboard.Cli;
+
+/// <summary>The command-line verbs of INTERFACES.md, run by the same program as the dashboard.</summary>
+public static class CommandLine
+{
+    private static readonly Dictionary<string, Func<VerbContext, Task<int>>> Verbs = new(StringComparer.Ordinal)
+    {
+        ["import"] = ImportVerb.RunAsync,
+        ["metrics"] = MetricsVerb.RunAsync,
+        ["seed-demo"] = SeedDemoVerb.RunAsync,
+        ["apikey"] = ApiKeyVerb.RunAsync,
+        ["audit"] = AuditVerb.RunAsync,
+    };
+
+    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // "--Section:Key=value" arguments configure the host as they do for the web app; the rest belong to the verb.
+        var configArgs = args.Skip(1).Where(IsConfigArgument).ToArray();
+        var verbArgs = args.Skip(1).Where(a => !IsConfigArgument(a)).ToArray();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = configArgs,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+        // Standard output carries only the verb's answer (JSON with --json); logs go to standard error.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.AddGovernanceCore();
+        using var host = builder.Build();
+        try
+        {
+            await host.Services.MigrateGovernanceStoreAsync();
+            var context = new VerbContext(host.Services, new VerbArguments(verbArgs), Console.Out, Console.Error);
+            return await Verbs[args[0]](context);
+        }
+        catch (VerbUsageException ex)
+        {
+            await Console.Error.WriteLineAsync($"{args[0]}: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static bool IsConfigArgument(string arg) =>
+        arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains('=', StringComparison.Ordinal);
+}
+
+/// <summary>What a verb gets: services, its arguments and the two output streams.</summary>
+public sealed record VerbContext(IServiceProvider Services, VerbArguments Args, TextWriter Out, TextWriter Error);
+
+/// <summary>A verb's arguments: positionals, "--flag" and "--option value".</summary>
+public sealed class VerbArguments
+{
+    private readonly List<string> _positionals = [];
+    private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+
+    public VerbArguments(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                var hasValue = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+                _options[args[i][2..]] = hasValue ? args[++i] : null;
+            }
+            else
+            {
+                _positionals.Add(args[i]);
+            }
+        }
+    }
+
+    public IReadOnlyList<string> Positionals => _positionals;
+
+    public bool Flag(string name) => _options.ContainsKey(name);
+
+    public string? Option(string name) => _options.TryGetValue(name, out var v) ? v : null;
+
+    public string Required(string name) =>
+        Option(name) is { Length: > 0 } v ? v : throw new VerbUsageException($"--{name} is required.");
+
+    public DateTimeOffset? Instant(string name) =>
+        Api.ApiArguments.TryInstant(Option(name), out var at) ? at : throw new VerbUsageException($"--{name} must be an ISO-8601 instant.");
+}
+
+/// <summary>Wrong arguments for a verb: exit 1 with the message.</summary>
+public sealed class VerbUsageException(string message) : Exception(message);

@@ -1,0 +1,70 @@
+using GovernanceDashboard.Api;
+using GovernanceDashboard.Auth;
+using GovernanceDashboard.Components;
+using GovernanceDashboard.Data;
+using GovernanceDashboard.Demo;
+using GovernanceDashboard.Inventory;
+using GovernanceDashboard.Metrics;
+using GovernanceDashboard.People;
+using GovernanceDashboard.Secrets;
+using MudBlazor.Services;
+
+namespace GovernanceDashboard;
+
+/// <summary>The table of contents: each area registers itself.</summary>
+public static class Composition
+{
+    /// <summary>What both the dashboard and the command line need.</summary>
+    public static IHostApplicationBuilder AddGovernanceCore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddGovernanceData();
+        builder.AddSecretProtection();
+        builder.Services.AddSingleton<MetricsService>();
+        builder.Services.AddSingleton<DemoSeeder>();
+        builder.Services.AddSingleton<TrendQueries>();
+        builder.Services.AddSingleton<TokenInventory>();
+        builder.Services.AddSingleton<PeopleDirectory>();
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddGovernanceDashboard(this WebApplicationBuilder builder)
+    {
+        builder.AddGovernanceCore();
+        builder.AddGovernanceAuth();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddOpenApi();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    public static async Task UseGovernanceDashboardAsync(this WebApplication app)
+    {
+        await app.Services.MigrateGovernanceStoreAsync();
+        await app.Services.GetRequiredService<DemoSeeder>().SeedOnFirstStartAsync(app.Configuration, app.Environment, app.Logger);
+        app.LogSignInModes();
+
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        // People get a page for a wrong address; API clients keep their bare status codes.
+        app.UseWhen(ctx => HttpMethods.IsGet(ctx.Request.Method) && !ctx.Request.Path.StartsWithSegments("/api"),
+            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // Routing after the status-code pages, so a re-executed request finds its (anonymous) page.
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapSignIn();
+        app.MapHealth();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapGovernanceApi();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}

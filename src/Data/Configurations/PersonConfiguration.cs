@@ -1,0 +1,19 @@
+using GovernanceDashboard.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace GovernanceDashboard.Data.Configurations;
+
+internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
+{
+    public void Configure(EntityTypeBuilder<Person> builder)
+    {
+        builder.Property(p => p.Email).HasMaxLength(320);
+        builder.HasIndex(p => p.Email).IsUnique();
+        builder.Property(p => p.DisplayName).HasMaxLength(200);
+        builder.Property(p => p.Team).HasMaxLength(200);
+        builder.HasIndex(p => p.Team);
+        builder.Property(p => p.ManagerEmail).HasMaxLength(320);
+        builder.Property(p => p.Roles).HasConversion<int>();
+    }
+}

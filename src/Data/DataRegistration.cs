@@ -1,0 +1,52 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceDashboard.Data;
+
+/// <summary>Registers the store from <c>ConnectionStrings:Governance</c> and <c>Database:Provider</c>, and migrates it on start.</summary>
+public static class DataRegistration
+{
+    public const string DefaultConnectionString = "Data Source=data/governance.db";
+
+    public static IHostApplicationBuilder AddGovernanceData(this IHostApplicationBuilder builder)
+    {
+        var provider = builder.Configuration["Database:Provider"] ?? "Sqlite";
+        var connectionString = builder.Configuration.GetConnectionString("Governance") ?? DefaultConnectionString;
+        if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddDbContextFactory<GovernanceDbContext>(o => o.UseNpgsql(connectionString));
+        }
+        else
+        {
+            var sqlite = ResolveSqlitePath(connectionString, builder.Environment.ContentRootPath);
+            builder.Services.AddDbContextFactory<GovernanceDbContext>(o => o.UseSqlite(sqlite));
+        }
+        return builder;
+    }
+
+    /// <summary>Makes a relative SQLite file path relative to the content root and creates its folder.</summary>
+    public static string ResolveSqlitePath(string connectionString, string contentRoot)
+    {
+        var csb = new SqliteConnectionStringBuilder(connectionString);
+        if (csb.DataSource is { Length: > 0 } source && source != ":memory:" && csb.Mode != SqliteOpenMode.Memory)
+        {
+            var full = Path.GetFullPath(source, contentRoot);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            csb.DataSource = full;
+        }
+        return csb.ToString();
+    }
+
+    /// <summary>Applies pending migrations and, on SQLite, turns on the WAL journal (persisted in the file).</summary>
+    public static async Task MigrateGovernanceStoreAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<GovernanceDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+        await db.Database.MigrateAsync(ct);
+    }
+}

@@ -1,0 +1,44 @@
+using GovernanceDashboard.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace GovernanceDashboard.Data;
+
+/// <summary>The governance store.</summary>
+/// <remarks>
+/// Add a migration after changing the model (from the repository root):
+/// <c>dotnet ef migrations add NAME --output-dir src/Data/Migrations</c>, then rebuild.
+/// <c>dotnet ef migrations has-pending-model-changes</c> must stay clean (a test checks it).
+/// </remarks>
+public class GovernanceDbContext(DbContextOptions<GovernanceDbContext> options) : DbContext(options)
+{
+    public DbSet<Person> People => Set<Person>();
+    public DbSet<Token> Tokens => Set<Token>();
+    public DbSet<Occurrence> Occurrences => Set<Occurrence>();
+    public DbSet<Exposure> Exposures => Set<Exposure>();
+    public DbSet<ScanImport> Imports => Set<ScanImport>();
+    public DbSet<OwnershipRule> OwnershipRules => Set<OwnershipRule>();
+    public DbSet<WriteScopeRequest> WriteScopeRequests => Set<WriteScopeRequest>();
+    public DbSet<WriteScopeGrant> WriteScopeGrants => Set<WriteScopeGrant>();
+    public DbSet<AttestationCampaign> AttestationCampaigns => Set<AttestationCampaign>();
+    public DbSet<AttestationTask> AttestationTasks => Set<AttestationTask>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Setting> Settings => Set<Setting>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(GovernanceDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Instants are stored as UTC milliseconds: comparable and sortable in SQL on every provider
+        // (SQLite cannot order or compare DateTimeOffset text).
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcMillisecondsConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcMillisecondsConverter>();
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    private sealed class UtcMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.ToUnixTimeMilliseconds(),
+        v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+}

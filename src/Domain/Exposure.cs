@@ -1,0 +1,32 @@
+namespace GovernanceDashboard.Domain;
+
+/// <summary>An incident: the occurrences of one token while it is open, with its clock (METRICS.md TTR).</summary>
+public class Exposure
+{
+    public int Id { get; set; }
+    public int TokenId { get; set; }
+    public Token? Token { get; set; }
+
+    public DateTimeOffset DetectedAt { get; set; }
+    public Severity Severity { get; set; }
+    public Verification VerificationAtDetection { get; set; }
+    public ExposureState State { get; set; }
+
+    public DateTimeOffset? RemediatedAt { get; set; }
+    public string? RemediatedBy { get; set; }
+    public DateTimeOffset? DismissedAt { get; set; }
+    public string? DismissalReason { get; set; }
+
+    /// <summary>Data Protection ciphertext of the secret, kept only while open so "Revoke now" can call the platform; erased on close.</summary>
+    public string? Escrow { get; set; }
+
+    public DateTimeOffset? ClosedAt => State switch
+    {
+        ExposureState.Remediated => RemediatedAt,
+        ExposureState.Dismissed => DismissedAt,
+        _ => null,
+    };
+
+    public bool IsOpenAt(DateTimeOffset asOf) =>
+        DetectedAt <= asOf && (ClosedAt is not { } closed || closed > asOf);
+}

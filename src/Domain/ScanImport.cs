@@ -1,0 +1,26 @@
+namespace GovernanceDashboard.Domain;
+
+/// <summary>The record of one imported file: what, who, when, and the counts of its summary.</summary>
+public class ScanImport
+{
+    public int Id { get; set; }
+    public required string Format { get; set; }
+    public required string FileName { get; set; }
+    public required string Sha256 { get; set; }
+    public required string ImportedBy { get; set; }
+    public DateTimeOffset ImportedAt { get; set; }
+    public DateTimeOffset ScannedAt { get; set; }
+    public int Records { get; set; }
+    public int TokensNew { get; set; }
+    public int TokensSeen { get; set; }
+    public int OccurrencesNew { get; set; }
+    public int Duplicates { get; set; }
+    public int RejectedCount { get; set; }
+
+    /// <summary>JSON list of {line, reason} (never a secret).</summary>
+    public string? RejectedJson { get; set; }
+    public int ExposuresOpened { get; set; }
+    public int ExposuresClosed { get; set; }
+    public int OccurrencesOnClosedTokens { get; set; }
+    public bool SameFileAsEarlier { get; set; }
+}

@@ -1,0 +1,207 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Text.Unicode;
+using GovernanceDashboard.Platforms;
+
+namespace GovernanceDashboard.Importers;
+
+/// <summary>Small readings of what scanners write: odd timestamps, "name &lt;addr&gt;" emails, masked or base64 secrets.</summary>
+internal static class ScannerText
+{
+    private static readonly string[] _dateTimeFormats =
+    [
+        "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF",
+        "yyyy/MM/dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd",
+    ];
+
+    private static readonly DateTimeOffset _minPlausible = new(1970, 1, 2, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset _maxPlausible = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>ISO 8601, RFC 1123, Go's "2022-06-16 10:17:40 -0700 -0700" / "… +0000 UTC", or digits of Unix time; null when hopeless.</summary>
+    public static DateTimeOffset? ParseTimestamp(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var s = text.Trim();
+
+        if (long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var unix)) return FromUnix(unix);
+
+        // "date time [offset] [zone or offset again]": Go's time.String() and git's log dates.
+        var parts = s.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length >= 2 && TryDateTime(parts[0] + " " + parts[1], out var local))
+        {
+            var offset = TimeSpan.Zero;
+            var foundOffset = parts.Length == 2;
+            for (var i = 2; i < parts.Length && !foundOffset; i++)
+            {
+                if (TryOffset(parts[i], out offset)) foundOffset = true;
+            }
+            if (foundOffset || parts.Length > 2) return Plausible(Make(local, offset));
+        }
+
+        if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var parsed))
+        {
+            return Plausible(parsed);
+        }
+        return null;
+    }
+
+    public static DateTimeOffset? FromUnix(double seconds)
+    {
+        // Milliseconds are common too: anything past the year 5000 in seconds is read as milliseconds.
+        if (double.IsNaN(seconds) || double.IsInfinity(seconds)) return null;
+        if (Math.Abs(seconds) > 95_617_584_000) seconds /= 1000;
+        if (seconds is < -62_135_596_800 or > 253_402_300_799) return null;
+        return Plausible(DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)));
+    }
+
+    private static DateTimeOffset? Plausible(DateTimeOffset? value) =>
+        value is { } v && v >= _minPlausible && v < _maxPlausible ? v : null;
+
+    private static DateTimeOffset? Make(DateTime local, TimeSpan offset)
+    {
+        try
+        {
+            return new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), offset);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static bool TryDateTime(string text, out DateTime value) =>
+        DateTime.TryParseExact(text, _dateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+
+    private static bool TryOffset(string text, out TimeSpan offset)
+    {
+        offset = TimeSpan.Zero;
+        if (text is "Z" or "UTC" or "GMT" or "z") return true;
+        if (text.Length is not (5 or 6) || text[0] is not ('+' or '-')) return false;
+        var digits = text.Length == 6 ? text[1..3] + text[4..6] : text[1..];
+        if (text.Length == 6 && text[3] != ':') return false;
+        if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var hhmm)) return false;
+        var hours = hhmm / 100;
+        var minutes = hhmm % 100;
+        if (hours > 14 || minutes > 59) return false;
+        offset = new TimeSpan(hours, minutes, 0);
+        if (text[0] == '-') offset = -offset;
+        return true;
+    }
+
+    /// <summary>"Jane Doe &lt;jane@example.com&gt;" → "jane@example.com"; a bare address is kept; empty → null.</summary>
+    public static string? Email(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var s = text.Trim();
+        var open = s.LastIndexOf('<');
+        var close = s.LastIndexOf('>');
+        if (open >= 0 && close > open + 1) s = s[(open + 1)..close].Trim();
+        return s.Length == 0 ? null : s;
+    }
+
+    /// <summary>A commit id of all zeros is what scanners write when there was no commit (gitleaks --no-git).</summary>
+    public static string? Commit(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var s = text.Trim();
+        return s.All(c => c == '0') ? null : s;
+    }
+
+    /// <summary>Repository URLs compare equal with or without ".git" and a trailing slash.</summary>
+    public static string? Repository(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var s = text.Trim().TrimEnd('/');
+        if (s.EndsWith(".git", StringComparison.OrdinalIgnoreCase) && s.Contains("://", StringComparison.Ordinal)) s = s[..^4];
+        return s.Length == 0 || s == "." ? null : s;
+    }
+
+    /// <summary>The repository URL in a blob link such as https://github.com/org/repo/blob/sha/path#L4.</summary>
+    public static string? RepositoryFromLink(string? link)
+    {
+        if (string.IsNullOrWhiteSpace(link)) return null;
+        var blob = link.IndexOf("/blob/", StringComparison.Ordinal);
+        if (blob <= 0 || !link.Contains("://", StringComparison.Ordinal)) return null;
+        return Repository(link[..blob]);
+    }
+
+    /// <summary>True when a scanner has masked the value (gitleaks --redact, secretlint) instead of giving it.</summary>
+    public static bool IsMasked(string value) =>
+        value.Contains("***", StringComparison.Ordinal)
+        || value.Contains("REDACTED", StringComparison.OrdinalIgnoreCase)
+        || value.Contains("•••", StringComparison.Ordinal)
+        || value.Contains('…');
+
+    /// <summary>A snippet is only taken as the secret when it looks like one value: one line, no spaces or quotes, token-sized.</summary>
+    public static bool IsPlausibleSingleSecret(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return false;
+        var s = value.Trim();
+        if (s.Length is < 8 or > 4096 || IsMasked(s)) return false;
+        foreach (var c in s)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '"' or '\'' or '`' or '<' or '>' or '(' or ')' or '{' or '}' or '[' or ']' or ',' or ';') return false;
+        }
+        // "password=..." or "TOKEN: ..." lines are code, not a value.
+        return !(s.Contains('=', StringComparison.Ordinal) && TokenClassifier.KnownPrefixOf(s) is null && !s.EndsWith('='));
+    }
+
+    /// <summary>Older TruffleHog builds write Raw as base64. Returns the decoded text when the value is valid base64 of
+    /// printable UTF-8 and the scanner's redacted form (when given) agrees with the decoding rather than the raw text.</summary>
+    public static string DecodeRawIfBase64(string raw, string? redacted)
+    {
+        if (TokenClassifier.KnownPrefixOf(raw) is not null) return raw;
+        if (!TryDecodeBase64Text(raw, out var decoded)) return raw;
+        if (TokenClassifier.KnownPrefixOf(decoded) is not null) return decoded;
+        if (!string.IsNullOrEmpty(redacted))
+        {
+            if (MatchesRedacted(decoded, redacted)) return decoded;
+            if (MatchesRedacted(raw, redacted)) return raw;
+        }
+        return decoded;
+    }
+
+    private static bool TryDecodeBase64Text(string raw, out string decoded)
+    {
+        decoded = "";
+        var s = raw.Trim();
+        if (s.Length < 8 || s.Length % 4 != 0) return false;
+        var bytes = new byte[Base64.GetMaxDecodedFromUtf8Length(s.Length)];
+        if (!Convert.TryFromBase64String(s, bytes, out var written) || written == 0) return false;
+        var span = bytes.AsSpan(0, written);
+        if (!Utf8.IsValid(span)) return false;
+        var text = Encoding.UTF8.GetString(span);
+        foreach (var c in text)
+        {
+            if (char.IsControl(c) && c is not ('\n' or '\r' or '\t')) return false;
+            if (c == '\uFFFD') return false;
+        }
+        decoded = text;
+        return true;
+    }
+
+    // TruffleHog's Redacted keeps parts of the value and stars the rest, or a truncated head: every visible piece must
+    // appear in order.
+    private static bool MatchesRedacted(string candidate, string redacted)
+    {
+        var at = 0;
+        var any = false;
+        foreach (var piece in redacted.Split('*', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var found = candidate.IndexOf(piece, at, StringComparison.Ordinal);
+            if (found < 0) return false;
+            at = found + piece.Length;
+            any = true;
+        }
+        return any;
+    }
+
+    /// <summary>The key of a finding that carries no secret: tool + rule + where + line + column [+ fingerprint].</summary>
+    public static string LocationKey(string tool, string? rule, string? where, int? line, int? column, string? fingerprint = null)
+    {
+        var key = string.Create(CultureInfo.InvariantCulture,
+            $"{tool.ToLowerInvariant()}|{rule}|{where}|{line}|{column}");
+        return string.IsNullOrEmpty(fingerprint) ? key : key + "|" + fingerprint;
+    }
+}

@@ -1,0 +1,16 @@
+using GovernanceDashboard;
+using GovernanceDashboard.Cli;
+
+// The same program is the dashboard and the command line (INTERFACES.md).
+if (CommandLine.IsVerb(args)) return await CommandLine.RunAsync(args);
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddGovernanceDashboard();
+
+var app = builder.Build();
+await app.UseGovernanceDashboardAsync();
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point; public so tests can host it.</summary>
+public partial class Program;

@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace GovernanceDashboard.Secrets;
+
+/// <summary>Where the keys that never go into the database live (<c>Secrets:KeyDirectory</c>, default <c>keys/</c> under the content root).</summary>
+public sealed class KeyStore
+{
+    public KeyStore(IConfiguration configuration, IHostEnvironment environment)
+    {
+        Directory = Path.GetFullPath(configuration["Secrets:KeyDirectory"] ?? "keys", environment.ContentRootPath);
+        System.IO.Directory.CreateDirectory(Directory);
+        IdentityKey = LoadOrCreate(Path.Combine(Directory, "token-identity.key"));
+    }
+
+    public string Directory { get; }
+
+    /// <summary>The HMAC key that names tokens; created on first start, 32 random bytes.</summary>
+    internal byte[] IdentityKey { get; }
+
+    private static byte[] LoadOrCreate(string path)
+    {
+        if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        var key = RandomNumberGenerator.GetBytes(32);
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, Convert.ToBase64String(key));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created it first: use theirs.
+            File.Delete(temp);
+        }
+        return Convert.FromBase64String(File.ReadAllText(path).Trim());
+    }
+}
+
+/// <summary>Token identity by keyed hash, and the encrypted escrow copy kept while an exposure is open.</summary>
+public sealed class SecretProtector(KeyStore keys, IDataProtectionProvider dataProtection)
+{
+    private readonly IDataProtector _escrow = dataProtection.CreateProtector("GovernanceDashboard.Escrow.v1");
+
+    /// <summary>"s:" + hex HMAC-SHA-256 of the whole secret value.</summary>
+    public string IdentityOf(string secret) => "s:" + Hmac(secret);
+
+    /// <summary>"u:" + hex HMAC of the place an unidentified finding was seen.</summary>
+    public string IdentityOfLocation(string locationKey) => "u:" + Hmac("location\n" + locationKey);
+
+    /// <summary>A keyed hash for dedupe keys that mix secret identity and location.</summary>
+    public string Hmac(string value) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(keys.IdentityKey, Encoding.UTF8.GetBytes(value)));
+
+    public string Escrow(string secret) => _escrow.Protect(secret);
+
+    public string Unescrow(string escrow) => _escrow.Unprotect(escrow);
+}
+
+public static class SecretsRegistration
+{
+    public static IHostApplicationBuilder AddSecretProtection(this IHostApplicationBuilder builder)
+    {
+        var keys = new KeyStore(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(keys);
+        builder.Services.AddDataProtection()
+            .SetApplicationName("GovernanceDashboard")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(keys.Directory, "dataprotection")));
+        builder.Services.AddSingleton<SecretProtector>();
+        return builder;
+    }
+}

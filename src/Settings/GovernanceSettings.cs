@@ -1,0 +1,61 @@
+using System.Globalization;
+using GovernanceDashboard.Audit;
+using GovernanceDashboard.Data;
+using GovernanceDashboard.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceDashboard.Settings;
+
+/// <summary>Admin-editable settings with their defaults; stored as key/value rows, changes audited.</summary>
+public sealed record GovernanceSettings
+{
+    public double SlaCriticalHours { get; init; } = 24;
+    public double SlaHighHours { get; init; } = 72;
+    public double SlaMediumHours { get; init; } = 7 * 24;
+    public double SlaLowHours { get; init; } = 30 * 24;
+
+    public double TargetOwnerCoverage { get; init; } = 1.0;
+    public double TargetWriteRatioMax { get; init; } = 0.10;
+    public double TargetJustifiedWrite { get; init; } = 1.0;
+    public double TargetMedianTtrHours { get; init; } = 24;
+
+    public int MaxGrantDays { get; init; } = 365;
+    public int EscalateRequestsAfterDays { get; init; } = 3;
+    public bool AutoRevokeCritical { get; init; }
+
+    public double SlaHoursFor(Severity severity) => severity switch
+    {
+        Severity.Critical => SlaCriticalHours,
+        Severity.High => SlaHighHours,
+        Severity.Medium => SlaMediumHours,
+        _ => SlaLowHours,
+    };
+
+    private static readonly System.Reflection.PropertyInfo[] Properties = typeof(GovernanceSettings).GetProperties();
+
+    public static async Task<GovernanceSettings> LoadAsync(GovernanceDbContext db, CancellationToken ct = default)
+    {
+        var rows = await db.Settings.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.Value, ct);
+        object settings = new GovernanceSettings();
+        foreach (var p in Properties)
+            if (rows.TryGetValue(p.Name, out var raw)) p.SetValue(settings, Convert.ChangeType(raw, p.PropertyType, CultureInfo.InvariantCulture));
+        return (GovernanceSettings)settings;
+    }
+
+    /// <summary>Saves what differs from the stored settings, one audit event per change.</summary>
+    public static async Task SaveAsync(GovernanceDbContext db, GovernanceSettings updated, string actor, CancellationToken ct = default)
+    {
+        var current = await LoadAsync(db, ct);
+        foreach (var p in Properties)
+        {
+            var before = Convert.ToString(p.GetValue(current), CultureInfo.InvariantCulture)!;
+            var after = Convert.ToString(p.GetValue(updated), CultureInfo.InvariantCulture)!;
+            if (before == after) continue;
+            var row = await db.Settings.FindAsync([p.Name], ct);
+            if (row is null) db.Settings.Add(new Setting { Key = p.Name, Value = after });
+            else row.Value = after;
+            await AuditTrail.AppendAsync(db, actor, "setting.changed", "setting:" + p.Name, before, after, ct: ct);
+        }
+        await db.SaveChangesAsync(ct);
+    }
+}
