@@ -3,6 +3,7 @@ using GovernanceDashboard.Auth;
 using GovernanceDashboard.Components;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Demo;
+using GovernanceDashboard.Ingestion;
 using GovernanceDashboard.Inventory;
 using GovernanceDashboard.Metrics;
 using GovernanceDashboard.People;
@@ -25,6 +26,7 @@ public static class Composition
         builder.Services.AddSingleton<TrendQueries>();
         builder.Services.AddSingleton<TokenInventory>();
         builder.Services.AddSingleton<PeopleDirectory>();
+        builder.Services.AddSingleton<ImportService>();
         return builder;
     }
 

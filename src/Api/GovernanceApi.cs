@@ -7,6 +7,7 @@ public static class GovernanceApi
     {
         app.MapMetricsApi();
         app.MapTokensApi();
+        app.MapImportsApi();
         return app;
     }
 }

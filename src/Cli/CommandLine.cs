@@ -43,6 +43,12 @@ public static class CommandLine
             await Console.Error.WriteLineAsync($"{args[0]}: {ex.Message}");
             return 1;
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Exit 1 with the kind of failure; messages of this program never carry a secret.
+            await Console.Error.WriteLineAsync($"{args[0]} failed: {ex.GetType().Name}: {ex.Message}");
+            return 1;
+        }
     }
 
     private static bool IsConfigArgument(string arg) =>

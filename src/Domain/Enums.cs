@@ -45,3 +45,6 @@ public enum Roles
     Approver = 4,
     Auditor = 8,
 }
+
+/// <summary>Where a token's confirmed owner came from.</summary>
+public enum OwnerSource { None, Manual, Rule, Api }

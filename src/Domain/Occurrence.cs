@@ -17,6 +17,7 @@ public class Occurrence
     public string? Repository { get; set; }
     public string? File { get; set; }
     public int? Line { get; set; }
+    public int? Column { get; set; }
     public string? Commit { get; set; }
     public string? Link { get; set; }
     public RepoVisibility Visibility { get; set; } = RepoVisibility.Unknown;

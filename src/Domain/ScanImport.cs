@@ -22,5 +22,11 @@ public class ScanImport
     public int ExposuresOpened { get; set; }
     public int ExposuresClosed { get; set; }
     public int OccurrencesOnClosedTokens { get; set; }
-    public bool SameFileAsEarlier { get; set; }
+
+    /// <summary>The earlier import of a file with the same SHA-256, if any.</summary>
+    public int? SameFileAsImportId { get; set; }
+    public int PeopleAdded { get; set; }
+    public int PeopleUpdated { get; set; }
+    public int RulesSaved { get; set; }
+    public int TokensAssignedByRule { get; set; }
 }

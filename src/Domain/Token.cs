@@ -34,6 +34,9 @@ public class Token
     public int? OwnerId { get; set; }
     public Person? Owner { get; set; }
     public DateTimeOffset? OwnerConfirmedAt { get; set; }
+
+    /// <summary>How the confirmed owner was set: an owners-csv rule follows its rule; a person's choice is kept.</summary>
+    public OwnerSource OwnerSource { get; set; }
     public int? SuggestedOwnerId { get; set; }
     public Person? SuggestedOwner { get; set; }
 
@@ -46,6 +49,9 @@ public class Token
 
     /// <summary>Earliest evidence that the token was revoked or rotated away.</summary>
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>The import that first saw this token (null for tokens made otherwise, e.g. the demo).</summary>
+    public int? CreatedImportId { get; set; }
 
     public List<Occurrence> Occurrences { get; set; } = [];
     public List<Exposure> Exposures { get; set; } = [];

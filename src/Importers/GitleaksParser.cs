@@ -53,7 +53,7 @@ public static class GitleaksParser
         if (f.Error is { } error) return new RejectedRecord(line, error);
 
         // --redact replaces the value with "REDACTED": such a finding has no secret, only a place.
-        var secret = string.IsNullOrWhiteSpace(rawSecret) || ScannerText.IsMasked(rawSecret) ? null : rawSecret;
+        var secret = string.IsNullOrWhiteSpace(rawSecret) || ScannerText.GivesNoValue(rawSecret) ? null : rawSecret;
         if (secret is null && file is null && commit is null && link is null)
         {
             return new RejectedRecord(line, "no secret and no location");

@@ -192,7 +192,7 @@ public static class SarifParser
         // stars or a whole source line there, which is not the secret.
         private static string? SecretOf(string? offender, string? snippet)
         {
-            if (!string.IsNullOrWhiteSpace(offender) && !ScannerText.IsMasked(offender)) return offender.Trim();
+            if (!string.IsNullOrWhiteSpace(offender) && !ScannerText.GivesNoValue(offender)) return offender.Trim();
             if (ScannerText.IsPlausibleSingleSecret(snippet)) return snippet!.Trim();
             return null;
         }

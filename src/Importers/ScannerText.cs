@@ -133,6 +133,17 @@ internal static class ScannerText
         || value.Contains("•••", StringComparison.Ordinal)
         || value.Contains('…');
 
+    /// <summary>True when the scanner gave no usable value: masked, or only a PEM armour line ("-----BEGIN … KEY-----")
+    /// without the key, which every private key shares and so cannot name one.</summary>
+    public static bool GivesNoValue(string value) => IsMasked(value) || IsPemArmourOnly(value);
+
+    private static bool IsPemArmourOnly(string value)
+    {
+        var s = value.Trim();
+        return s.StartsWith("-----BEGIN ", StringComparison.Ordinal) && s.EndsWith("-----", StringComparison.Ordinal) && !s.Contains('\n', StringComparison.Ordinal)
+            && s.Length < 80;
+    }
+
     /// <summary>A snippet is only taken as the secret when it looks like one value: one line, no spaces or quotes, token-sized.</summary>
     public static bool IsPlausibleSingleSecret(string? value)
     {

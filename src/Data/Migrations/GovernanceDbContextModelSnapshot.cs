@@ -254,6 +254,9 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<string>("AuthorEmail")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Column")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Commit")
                         .HasColumnType("TEXT");
 
@@ -435,6 +438,12 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<int>("OccurrencesOnClosedTokens")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("PeopleAdded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PeopleUpdated")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Records")
                         .HasColumnType("INTEGER");
 
@@ -444,7 +453,10 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<string>("RejectedJson")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("SameFileAsEarlier")
+                    b.Property<int>("RulesSaved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SameFileAsImportId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ScannedAt")
@@ -454,6 +466,9 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("TokensAssignedByRule")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("TokensNew")
                         .HasColumnType("INTEGER");
@@ -494,6 +509,9 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("CreatedImportId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Detector")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -533,6 +551,11 @@ namespace GovernanceDashboard.src.Data.Migrations
 
                     b.Property<int?>("OwnerId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("OwnerSource")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Platform")
                         .IsRequired()

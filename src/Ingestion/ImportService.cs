@@ -1,0 +1,156 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using GovernanceDashboard.Audit;
+using GovernanceDashboard.Data;
+using GovernanceDashboard.Domain;
+using GovernanceDashboard.Importers;
+using GovernanceDashboard.Secrets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace GovernanceDashboard.Ingestion;
+
+/// <summary>Imports one file: detects or checks its format, parses it as a stream, and writes it in one transaction
+/// (a rejected, failed or killed import leaves the store exactly as it was), then records and audits the import.</summary>
+public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFactory, SecretProtector secrets, TimeProvider clock, ILogger<ImportService> log)
+{
+    /// <summary>How many rejected records a summary lists (the count is always complete).</summary>
+    public const int MaxListedRejections = 1000;
+
+    private static readonly HashSet<string> ScanFormats = [ImportFormats.TruffleHog, ImportFormats.Gitleaks, ImportFormats.GitHubAlerts, ImportFormats.Sarif];
+
+    /// <summary>Imports a file on disk (uploads are spooled to a temporary file first, so memory stays bounded).</summary>
+    /// <exception cref="ImportRejectedException">the file is not of the format, or more than half its records were rejected: nothing was written.</exception>
+    public async Task<ImportSummary> ImportFileAsync(string path, ImportRequest request, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        var sha256 = await Sha256Async(path, ct);
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        var format = string.IsNullOrWhiteSpace(request.Format) || request.Format.Trim().Equals(ImportFormats.Auto, StringComparison.OrdinalIgnoreCase)
+            ? Parsers.Detect(file)
+            : request.Format.Trim().ToLowerInvariant();
+        if (!ImportFormats.All.Contains(format))
+            throw new ImportRejectedException(format, $"Unknown format \"{format}\"; expected auto or one of {string.Join(", ", ImportFormats.All)}.");
+
+        var now = clock.GetUtcNow();
+        var scannedAt = request.ScannedAt ?? now;
+        // The whole import is one transaction, and the audit trail's appends wait for it (they chain onto its event).
+        var summary = await AuditTrail.WithLockAsync(() => ImportAsync(file, format, sha256, request, scannedAt, now, progress, ct), ct);
+        log.LogInformation("Import {ImportId} ({Format}, {FileName}) by {Actor}: {Records} records, {TokensNew} new tokens, {OccurrencesNew} new occurrences, {Duplicates} duplicates, {Rejected} rejected",
+            summary.ImportId, summary.Format, summary.FileName, request.Actor, summary.Records, summary.TokensNew, summary.OccurrencesNew, summary.Duplicates, summary.Rejected.Count);
+        return summary;
+    }
+
+    private async Task<ImportSummary> ImportAsync(FileStream file, string format, string sha256, ImportRequest request, DateTimeOffset scannedAt,
+        DateTimeOffset now, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        await db.Database.OpenConnectionAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+        var earlier = await db.Imports.Where(i => i.Sha256 == sha256).OrderBy(i => i.Id).Select(i => (int?)i.Id).FirstOrDefaultAsync(ct);
+        var import = new ScanImport
+        {
+            Format = format, FileName = Path.GetFileName(request.FileName), Sha256 = sha256, ImportedBy = request.Actor,
+            ImportedAt = now, ScannedAt = scannedAt, SameFileAsImportId = earlier,
+        };
+        db.Imports.Add(import);
+        await db.SaveChangesAsync(ct);
+
+        using var findings = new FindingWriter(db.Database.GetDbConnection(), tx.GetDbTransaction(), secrets, import.Id, scannedAt, now, db.Database.IsNpgsql());
+        var directory = new DirectoryWriter(db, request.Actor, now);
+        var rejected = new List<RejectedLine>();
+        var rejectedCount = 0;
+        var records = 0;
+        foreach (var item in Parsers.Parse(format, file))
+        {
+            ct.ThrowIfCancellationRequested();
+            records++;
+            var reason = item switch
+            {
+                RejectedRecord r => r.Reason,
+                Finding f => findings.Write(f),
+                PersonRow p => await WriteAsync(() => directory.WriteAsync(p, ct)),
+                OwnershipRow o => await WriteAsync(() => directory.WriteAsync(o, ct)),
+                _ => "unexpected record",
+            };
+            if (reason is not null)
+            {
+                rejectedCount++;
+                if (rejected.Count < MaxListedRejections) rejected.Add(new RejectedLine(item.Line, reason));
+            }
+            if (records % 4096 == 0) progress?.Report(new ImportProgress(file.Position, file.Length, records));
+        }
+        if (rejectedCount * 2 > records)
+            throw new ImportRejectedException(format,
+                $"{rejectedCount} of {records} records were rejected, more than half: the file was not imported. First: line {rejected[0].Line}: {rejected[0].Reason}",
+                rejected[0].Line);
+
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(ct);
+        var directoryChanged = !ScanFormats.Contains(format);
+        var assigned = await OwnershipAssignment.ApplyRulesAsync(db, directoryChanged ? null : import.Id, now, ct);
+        await OwnershipAssignment.SuggestFromCommitAuthorsAsync(db, directoryChanged ? null : import.Id, ct);
+
+        import.Records = records;
+        import.TokensNew = findings.TokensNew;
+        import.TokensSeen = findings.TokensSeen;
+        import.OccurrencesNew = findings.OccurrencesNew;
+        import.Duplicates = findings.Duplicates;
+        import.RejectedCount = rejectedCount;
+        import.RejectedJson = rejected.Count == 0 ? null : JsonSerializer.Serialize(rejected, JsonOptions);
+        import.ExposuresOpened = findings.ExposuresOpened;
+        import.ExposuresClosed = findings.ExposuresClosed;
+        import.OccurrencesOnClosedTokens = findings.OccurrencesOnClosedTokens;
+        import.PeopleAdded = directory.PeopleAdded;
+        import.PeopleUpdated = directory.PeopleUpdated;
+        import.RulesSaved = directory.RulesSaved;
+        import.TokensAssignedByRule = assigned;
+
+        var summary = new ImportSummary
+        {
+            ImportId = import.Id, Format = format, FileName = import.FileName, Sha256 = sha256, ScannedAt = scannedAt, Records = records,
+            TokensNew = import.TokensNew, TokensSeen = import.TokensSeen, OccurrencesNew = import.OccurrencesNew, Duplicates = import.Duplicates,
+            Rejected = rejected, ExposuresOpened = import.ExposuresOpened, ExposuresClosed = import.ExposuresClosed,
+            OccurrencesOnClosedTokens = import.OccurrencesOnClosedTokens, PeopleAdded = import.PeopleAdded, PeopleUpdated = import.PeopleUpdated,
+            RulesSaved = import.RulesSaved, TokensAssignedByRule = assigned, SameFileAsImportId = earlier,
+            Message = Describe(import, rejectedCount, earlier),
+        };
+        await AuditTrail.AppendAsync(db, request.Actor, "import.completed", $"import:{import.Id}",
+            after: summary with { Rejected = [], Message = summary.Message }, at: now, ct: ct);
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        progress?.Report(new ImportProgress(file.Length, file.Length, records));
+        return summary with { Rejected = rejected, Records = records };
+    }
+
+    private static async Task<string?> WriteAsync(Func<Task> write)
+    {
+        await write();
+        return null;
+    }
+
+    private static string Describe(ScanImport i, int rejected, int? earlier)
+    {
+        var changed = i.TokensNew + i.OccurrencesNew + i.ExposuresClosed + i.PeopleAdded + i.PeopleUpdated + i.RulesSaved + i.TokensAssignedByRule;
+        var same = earlier is { } id ? $" This file was already imported (import {id})." : "";
+        var rejects = rejected > 0 ? $" {rejected} record(s) rejected." : "";
+        if (changed == 0) return $"Nothing new: {i.Records} record(s) read, {i.Duplicates} already known.{same}{rejects}";
+        return i.Format switch
+        {
+            ImportFormats.PeopleCsv => $"{i.PeopleAdded} people added, {i.PeopleUpdated} updated; {i.TokensAssignedByRule} token owner(s) assigned.{rejects}",
+            ImportFormats.OwnersCsv => $"{i.RulesSaved} ownership rule(s) saved; {i.TokensAssignedByRule} token owner(s) assigned.{rejects}",
+            _ => $"{i.TokensNew} new token(s), {i.TokensSeen} seen again, {i.OccurrencesNew} new occurrence(s), {i.Duplicates} duplicate(s); "
+                + $"{i.ExposuresOpened} exposure(s) opened, {i.ExposuresClosed} closed.{same}{rejects}",
+        };
+    }
+
+    private static async Task<string> Sha256Async(string path, CancellationToken ct)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,92 @@
+using GovernanceDashboard.Data;
+using GovernanceDashboard.Ingestion;
+using GovernanceDashboard.Secrets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GovernanceDashboard.Tests.Infrastructure;
+
+/// <summary>The app's own services (no web host) on a real temporary SQLite store, with every log line captured.</summary>
+public sealed class ImportHarness : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ImportHarness(IHost host, TestStore store, CapturedLogs logs)
+    {
+        _host = host;
+        Store = store;
+        Logs = logs;
+    }
+
+    public TestStore Store { get; }
+    public CapturedLogs Logs { get; }
+    public IServiceProvider Services => _host.Services;
+    public ImportService Imports => Services.GetRequiredService<ImportService>();
+    public SecretProtector Secrets => Services.GetRequiredService<SecretProtector>();
+
+    public static async Task<ImportHarness> StartAsync()
+    {
+        var store = new TestStore();
+        var logs = new CapturedLogs();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = store.Directory, EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(store.Settings);
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddProvider(logs);
+        builder.AddGovernanceCore();
+        var host = builder.Build();
+        await host.Services.MigrateGovernanceStoreAsync();
+        return new ImportHarness(host, store, logs);
+    }
+
+    public GovernanceDbContext Db() => Services.GetRequiredService<IDbContextFactory<GovernanceDbContext>>().CreateDbContext();
+
+    public Task<ImportSummary> ImportAsync(string path, string? format = null, DateTimeOffset? scannedAt = null, string actor = "analyst@example.com") =>
+        Imports.ImportFileAsync(path, new ImportRequest(Path.GetFileName(path), format, scannedAt, actor));
+
+    public async Task<string> WriteTempAsync(string name, byte[] content)
+    {
+        var path = Path.Combine(Store.Directory, name);
+        await File.WriteAllBytesAsync(path, content);
+        return path;
+    }
+
+    public Task<string> WriteTempAsync(string name, string content) => WriteTempAsync(name, System.Text.Encoding.UTF8.GetBytes(content));
+
+    /// <summary>Every row of every table, as text: two equal snapshots mean the store did not change.</summary>
+    public async Task<string> SnapshotAsync()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(Store.ConnectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        }
+        var text = new System.Text.StringBuilder();
+        foreach (var table in tables)
+        {
+            await using var select = connection.CreateCommand();
+            select.CommandText = $"SELECT * FROM \"{table}\" ORDER BY 1";
+            await using var reader = await select.ExecuteReaderAsync();
+            text.Append("## ").AppendLine(table);
+            while (await reader.ReadAsync())
+            {
+                for (var i = 0; i < reader.FieldCount; i++) text.Append(reader.IsDBNull(i) ? "∅" : reader.GetValue(i)).Append('|');
+                text.AppendLine();
+            }
+        }
+        return text.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _host.Dispose();
+        await Store.DisposeAsync();
+    }
+}
