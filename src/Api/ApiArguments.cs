@@ -10,6 +10,8 @@ public static class ApiArguments
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
+        // Masks carry "…": write it as itself, not \u2026 (HTML-sensitive characters stay escaped).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
         WriteIndented = false,
     };
 

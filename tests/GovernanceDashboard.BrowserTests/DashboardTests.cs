@@ -34,6 +34,40 @@ public class DashboardTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.NotEqual(before, after);
     }
 
+    [Fact]
+    public async Task An_analyst_uploads_a_scan_and_sees_its_summary_and_history()
+    {
+        var page = await app.SignedInPageAsync("sec.analyst@acme.example");
+        await page.GotoAsync("/imports");
+        await BrowserApp.WaitForCircuitAsync(page);
+
+        var file = Path.Combine(Path.GetTempPath(), $"upload-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(file, string.Join('\n',
+            TruffleHogLine("hf_UploadedFromTheBrowserAbCdEfGhIjKlMn", "upload.py", 3),
+            "{\"DetectorName\": 42}",
+            TruffleHogLine("ghp_UploadedFromTheBrowser0123456789abcd", "deploy.sh", 9)));
+        try
+        {
+            await page.Locator("[data-testid=file-input]").SetInputFilesAsync(file);
+            await Assertions.Expect(page.Locator("[data-testid=dropzone]")).ToContainTextAsync(Path.GetFileName(file));
+            await page.ClickAsync("[data-testid=start-import]");
+
+            var summary = page.Locator("[data-testid=import-summary]");
+            await Assertions.Expect(summary).ToContainTextAsync("2 new token(s)");
+            await Assertions.Expect(page.Locator("[data-testid=rejected-records]")).ToContainTextAsync("2");
+            await Assertions.Expect(page.Locator("[data-testid=import-history]")).ToContainTextAsync(Path.GetFileName(file));
+            await Assertions.Expect(page.Locator("body")).Not.ToContainTextAsync("hf_UploadedFromTheBrowserAbCdEfGhIjKlMn");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static string TruffleHogLine(string secret, string file, int line) =>
+        "{\"SourceMetadata\":{\"Data\":{\"Github\":{\"repository\":\"https://github.com/acme/upload\",\"file\":\"" + file + "\",\"line\":" + line
+        + "}}},\"DetectorName\":\"HuggingFace\",\"Verified\":false,\"Raw\":\"" + secret + "\"}";
+
     /// <summary>The README's screenshot lives in the repository; the test refreshes it.</summary>
     private static string ScreenshotPath(string name)
     {
