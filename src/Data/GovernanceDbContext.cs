@@ -20,6 +20,10 @@ public class GovernanceDbContext(DbContextOptions<GovernanceDbContext> options) 
     public DbSet<OwnershipRule> OwnershipRules => Set<OwnershipRule>();
     public DbSet<WriteScopeRequest> WriteScopeRequests => Set<WriteScopeRequest>();
     public DbSet<WriteScopeGrant> WriteScopeGrants => Set<WriteScopeGrant>();
+    public DbSet<WriteScopeDecision> WriteScopeDecisions => Set<WriteScopeDecision>();
+    public DbSet<OwnershipTransfer> OwnershipTransfers => Set<OwnershipTransfer>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<MetricSnapshot> MetricSnapshots => Set<MetricSnapshot>();
     public DbSet<AttestationCampaign> AttestationCampaigns => Set<AttestationCampaign>();
     public DbSet<AttestationTask> AttestationTasks => Set<AttestationTask>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();

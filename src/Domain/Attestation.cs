@@ -29,4 +29,7 @@ public class AttestationTask
     public AttestationAnswer Answer { get; set; }
     public string? Comment { get; set; }
     public DateTimeOffset? AnsweredAt { get; set; }
+    public int? AnsweredById { get; set; }
+    public DateTimeOffset? RemindedAt { get; set; }
+    public DateTimeOffset? EscalatedAt { get; set; }
 }

@@ -50,6 +50,12 @@ public class Token
     /// <summary>Earliest evidence that the token was revoked or rotated away.</summary>
     public DateTimeOffset? RevokedAt { get; set; }
 
+    /// <summary>How it went away: "revoked", "rotated", "GitHub alert resolved as revoked", "revocation API"...</summary>
+    public string? RevocationNote { get; set; }
+
+    /// <summary>Set when an owner's attestation (or an analyst) asked for this token to be revoked; cleared on revocation.</summary>
+    public DateTimeOffset? RevocationRequestedAt { get; set; }
+
     /// <summary>The import that first saw this token (null for tokens made otherwise, e.g. the demo).</summary>
     public int? CreatedImportId { get; set; }
 

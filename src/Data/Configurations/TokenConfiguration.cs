@@ -20,5 +20,10 @@ internal sealed class TokenConfiguration : IEntityTypeConfiguration<Token>
         builder.HasIndex(t => new { t.Status, t.Platform });
         builder.HasIndex(t => t.OwnerId);
         builder.HasIndex(t => t.FirstSeenAt);
+        // The inventory grid sorts by last sighting and filters by kind and write capability.
+        builder.HasIndex(t => t.LastSeenAt);
+        builder.HasIndex(t => t.Kind);
+        builder.HasIndex(t => t.WriteCapability);
+        builder.Property(t => t.RevocationNote).HasMaxLength(200);
     }
 }

@@ -23,3 +23,14 @@ internal sealed class WriteScopeGrantConfiguration : IEntityTypeConfiguration<Wr
         builder.HasIndex(g => new { g.TokenId, g.ExpiresAt });
     }
 }
+
+internal sealed class WriteScopeDecisionConfiguration : IEntityTypeConfiguration<WriteScopeDecision>
+{
+    public void Configure(EntityTypeBuilder<WriteScopeDecision> builder)
+    {
+        builder.HasOne(d => d.Request).WithMany(r => r.Decisions).HasForeignKey(d => d.RequestId);
+        builder.HasOne(d => d.Decider).WithMany().HasForeignKey(d => d.DeciderId);
+        // One decision per approver per request.
+        builder.HasIndex(d => new { d.RequestId, d.DeciderId }).IsUnique();
+    }
+}
