@@ -2,15 +2,16 @@ using GovernanceDashboard.Metrics;
 
 namespace GovernanceDashboard.Api;
 
-/// <summary>GET /api/metrics?asOf= — the METRICS.md object.</summary>
+/// <summary>GET /api/metrics?asOf=&amp;from=&amp;team= — the METRICS.md object (from: start of the time-to-remediate window; team: the per-team view).</summary>
 public static class MetricsApi
 {
     public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/metrics", async (string? asOf, MetricsService metrics, CancellationToken ct) =>
+        app.MapGet("/api/metrics", async (string? asOf, string? from, string? team, MetricsService metrics, CancellationToken ct) =>
         {
             if (!ApiArguments.TryInstant(asOf, out var at)) return ApiArguments.BadInstant("asOf");
-            return Results.Json(await metrics.ComputeAsync(at, ct: ct), ApiArguments.Json);
+            if (!ApiArguments.TryInstant(from, out var start)) return ApiArguments.BadInstant("from");
+            return Results.Json(await metrics.ComputeAsync(at, start, string.IsNullOrWhiteSpace(team) ? null : team, ct), ApiArguments.Json);
         }).RequireAuthorization(Auth.Policies.ReadReports).WithName("GetMetrics");
         return app;
     }

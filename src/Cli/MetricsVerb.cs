@@ -4,12 +4,12 @@ using GovernanceDashboard.Metrics;
 
 namespace GovernanceDashboard.Cli;
 
-/// <summary>metrics [--as-of ISO-8601] [--json]</summary>
+/// <summary>metrics [--as-of ISO-8601] [--from ISO-8601] [--team NAME] [--json]</summary>
 public static class MetricsVerb
 {
     public static async Task<int> RunAsync(VerbContext ctx)
     {
-        var metrics = await ctx.Services.GetRequiredService<MetricsService>().ComputeAsync(ctx.Args.Instant("as-of"));
+        var metrics = await ctx.Services.GetRequiredService<MetricsService>().ComputeAsync(ctx.Args.Instant("as-of"), ctx.Args.Instant("from"), ctx.Args.Option("team"));
         if (ctx.Args.Flag("json"))
         {
             await ctx.Out.WriteLineAsync(JsonSerializer.Serialize(metrics, ApiArguments.Json));

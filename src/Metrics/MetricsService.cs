@@ -8,26 +8,40 @@ namespace GovernanceDashboard.Metrics;
 /// <summary>The one implementation of METRICS.md, as of any instant; every page, the CLI, the API and reports use it.</summary>
 public sealed class MetricsService(IDbContextFactory<GovernanceDbContext> dbFactory, TimeProvider clock)
 {
-    public async Task<MetricsSnapshot> ComputeAsync(DateTimeOffset? asOf = null, DateTimeOffset? ttrFrom = null, CancellationToken ct = default)
+    /// <param name="asOf">the instant the figures are computed as of (default: now)</param>
+    /// <param name="ttrFrom">start of the time-to-remediate window (default: all time)</param>
+    /// <param name="team">only tokens whose owner is in this team (the per-team view); null for everyone</param>
+    public async Task<MetricsSnapshot> ComputeAsync(DateTimeOffset? asOf = null, DateTimeOffset? ttrFrom = null, string? team = null, CancellationToken ct = default)
     {
         var at = asOf ?? clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var settings = await GovernanceSettings.LoadAsync(db, ct);
+        var scope = new Scope(db, team);
 
-        var tokens = await TokenFiguresAsync(db, at, ct);
-        var exposures = await ExposureFiguresAsync(db, at, settings, ct);
-        var ttr = await TimeToRemediateAsync(db, at, ttrFrom, settings, ct);
-        var attestation = await AttestationAsync(db, at, ct);
+        var tokens = await TokenFiguresAsync(db, scope, at, ct);
+        var exposures = await ExposureFiguresAsync(scope, at, settings, ct);
+        var ttr = await TimeToRemediateAsync(scope, at, ttrFrom, settings, ct);
+        var attestation = await AttestationAsync(db, scope, at, ct);
 
         return new MetricsSnapshot(at, tokens.Tokens, tokens.Coverage, tokens.Write, exposures, ttr, attestation);
     }
 
+    /// <summary>The rows a computation looks at: everything, or one team's (by the owner's directory entry).</summary>
+    private sealed class Scope(GovernanceDbContext db, string? team)
+    {
+        public IQueryable<Token> Tokens => team is null ? db.Tokens : db.Tokens.Where(t => t.Owner != null && t.Owner.Team == team);
+
+        public IQueryable<Exposure> Exposures => team is null ? db.Exposures : db.Exposures.Where(e => e.Token!.Owner != null && e.Token.Owner.Team == team);
+
+        public IQueryable<AttestationTask> Tasks => team is null ? db.AttestationTasks : db.AttestationTasks.Where(t => t.Token!.Owner != null && t.Token.Owner.Team == team);
+    }
+
     private sealed record TokenPart(TokenFigures Tokens, OwnerCoverage Coverage, WriteScopeFigures Write);
 
-    private static async Task<TokenPart> TokenFiguresAsync(GovernanceDbContext db, DateTimeOffset at, CancellationToken ct)
+    private static async Task<TokenPart> TokenFiguresAsync(GovernanceDbContext db, Scope scope, DateTimeOffset at, CancellationToken ct)
     {
         // One grouped query: every token counted once it was first detected, classified as of `at`.
-        var groups = await db.Tokens
+        var groups = await scope.Tokens
             .Where(t => t.FirstSeenAt <= at)
             .Select(t => new
             {
@@ -73,9 +87,9 @@ public sealed class MetricsService(IDbContextFactory<GovernanceDbContext> dbFact
             new WriteScopeFigures(write, unknown, active, justified, Statistics.Ratio(write, active), Statistics.Ratio(justified, write)));
     }
 
-    private static async Task<ExposureFigures> ExposureFiguresAsync(GovernanceDbContext db, DateTimeOffset at, GovernanceSettings settings, CancellationToken ct)
+    private static async Task<ExposureFigures> ExposureFiguresAsync(Scope scope, DateTimeOffset at, GovernanceSettings settings, CancellationToken ct)
     {
-        var detected = db.Exposures.Where(e => e.DetectedAt <= at);
+        var detected = scope.Exposures.Where(e => e.DetectedAt <= at);
         var total = await detected.CountAsync(ct);
         var remediated = await detected.CountAsync(e => e.RemediatedAt != null && e.RemediatedAt <= at, ct);
         var dismissed = await detected.CountAsync(e => e.DismissedAt != null && e.DismissedAt <= at, ct);
@@ -98,10 +112,10 @@ public sealed class MetricsService(IDbContextFactory<GovernanceDbContext> dbFact
         return new ExposureFigures(total, open.Sum(o => o.Count), remediated, dismissed, oldest, breached, bySeverity);
     }
 
-    private static async Task<TimeToRemediate> TimeToRemediateAsync(GovernanceDbContext db, DateTimeOffset at, DateTimeOffset? from,
+    private static async Task<TimeToRemediate> TimeToRemediateAsync(Scope scope, DateTimeOffset at, DateTimeOffset? from,
         GovernanceSettings settings, CancellationToken ct)
     {
-        var query = db.Exposures.Where(e => e.State == ExposureState.Remediated && e.RemediatedAt != null && e.RemediatedAt <= at && e.DetectedAt <= at);
+        var query = scope.Exposures.Where(e => e.State == ExposureState.Remediated && e.RemediatedAt != null && e.RemediatedAt <= at && e.DetectedAt <= at);
         if (from is { } f) query = query.Where(e => e.RemediatedAt >= f);
         var rows = await query.Select(e => new { e.DetectedAt, RemediatedAt = e.RemediatedAt!.Value, e.Severity }).ToListAsync(ct);
         if (rows.Count == 0) return new TimeToRemediate(0, null, null, null, null);
@@ -112,7 +126,7 @@ public sealed class MetricsService(IDbContextFactory<GovernanceDbContext> dbFact
             Statistics.Ratio(within, rows.Count));
     }
 
-    private static async Task<AttestationFigures> AttestationAsync(GovernanceDbContext db, DateTimeOffset at, CancellationToken ct)
+    private static async Task<AttestationFigures> AttestationAsync(GovernanceDbContext db, Scope scope, DateTimeOffset at, CancellationToken ct)
     {
         var campaign = await db.AttestationCampaigns.AsNoTracking()
             .Where(c => c.OpenedAt <= at)
@@ -120,7 +134,7 @@ public sealed class MetricsService(IDbContextFactory<GovernanceDbContext> dbFact
             .Select(c => new { c.Id, c.Deadline })
             .FirstOrDefaultAsync(ct);
         if (campaign is null) return new AttestationFigures(0, 0, null, null);
-        var tasks = db.AttestationTasks.Where(t => t.CampaignId == campaign.Id);
+        var tasks = scope.Tasks.Where(t => t.CampaignId == campaign.Id);
         var due = await tasks.CountAsync(ct);
         var attested = await tasks.CountAsync(t => t.Answer != AttestationAnswer.None && t.AnsweredAt != null
             && t.AnsweredAt <= campaign.Deadline && t.AnsweredAt <= at, ct);
