@@ -24,6 +24,7 @@ public static class Composition
         builder.Services.AddSingleton<MetricsService>();
         builder.Services.AddSingleton<DemoSeeder>();
         builder.Services.AddSingleton<TrendQueries>();
+        builder.Services.AddSingleton<HistoryService>();
         builder.Services.AddSingleton<TokenInventory>();
         builder.Services.AddSingleton<PeopleDirectory>();
         builder.Services.AddSingleton<ImportService>();
@@ -39,6 +40,7 @@ public static class Composition
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddHostedService<HistoryRecorder>();
         return builder;
     }
 

@@ -33,6 +33,8 @@ public sealed class TestStore : IAsyncDisposable
         ["ConnectionStrings:Governance"] = ConnectionString,
         ["Secrets:KeyDirectory"] = KeyDirectory,
         ["Demo:SeedWhenEmpty"] = "false",
+        // Tests that need the metric history drive HistoryService themselves.
+        ["History:Enabled"] = "false",
     };
 
     public async Task<TestStore> MigrateAsync()
