@@ -26,6 +26,8 @@ public static class Composition
         builder.Services.AddSingleton<TrendQueries>();
         builder.Services.AddSingleton<HistoryService>();
         builder.Services.AddSingleton<TokenInventory>();
+        builder.Services.AddSingleton<ExposureList>();
+        builder.Services.AddSingleton<TokenDetails>();
         builder.Services.AddSingleton<PeopleDirectory>();
         builder.Services.AddSingleton<ImportService>();
         return builder;

@@ -8,6 +8,7 @@ public static class GovernanceApi
         app.MapMetricsApi();
         app.MapTokensApi();
         app.MapImportsApi();
+        app.MapExportApi();
         return app;
     }
 }

@@ -16,6 +16,12 @@ public sealed record TokenFilter
     public WriteCapability? Write { get; init; }
     public string? Team { get; init; }
 
+    /// <summary>An organisation the token reaches (matched within its organisations).</summary>
+    public string? Organization { get; init; }
+
+    /// <summary>Only write-capable tokens that no approved, unexpired grant justifies (as of now).</summary>
+    public bool UnjustifiedWrite { get; init; }
+
     /// <summary>Free text on mask, account, organisation or repository.</summary>
     public string? Text { get; init; }
 
@@ -42,7 +48,7 @@ public sealed class TokenInventory(IDbContextFactory<GovernanceDbContext> dbFact
         page = Math.Max(1, page);
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = Apply(db.Tokens.AsNoTracking(), filter);
+        var query = Apply(db, db.Tokens.AsNoTracking(), filter);
         var total = await query.CountAsync(ct);
         query = sort switch
         {
@@ -62,7 +68,7 @@ public sealed class TokenInventory(IDbContextFactory<GovernanceDbContext> dbFact
         return new PagedResult<TokenRow>(items, total, page, pageSize);
     }
 
-    internal static IQueryable<Token> Apply(IQueryable<Token> query, TokenFilter f)
+    internal static IQueryable<Token> Apply(GovernanceDbContext db, IQueryable<Token> query, TokenFilter f)
     {
         if (f.VisibleToPersonId is { } me) query = query.Where(t => t.OwnerId == me || t.SuggestedOwnerId == me);
         if (f.Platform is { } platform) query = query.Where(t => t.Platform == platform);
@@ -70,6 +76,13 @@ public sealed class TokenInventory(IDbContextFactory<GovernanceDbContext> dbFact
         if (f.Status is { } status) query = query.Where(t => t.Status == status);
         if (f.Write is { } write) query = query.Where(t => t.WriteCapability == write);
         if (!string.IsNullOrWhiteSpace(f.Team)) query = query.Where(t => t.Owner != null && t.Owner.Team == f.Team);
+        if (!string.IsNullOrWhiteSpace(f.Organization)) query = query.Where(t => t.Organizations != null && t.Organizations.Contains(f.Organization));
+        if (f.UnjustifiedWrite)
+        {
+            var now = DateTimeOffset.UtcNow;
+            query = query.Where(t => t.WriteCapability == WriteCapability.Write && t.Status != TokenStatus.Revoked && t.Status != TokenStatus.Expired
+                && !db.WriteScopeGrants.Any(g => g.TokenId == t.Id && g.ApprovedAt <= now && g.ExpiresAt > now && g.WithdrawnAt == null));
+        }
         switch (f.Owner?.Trim().ToLowerInvariant())
         {
             case null or "":
@@ -78,7 +91,8 @@ public sealed class TokenInventory(IDbContextFactory<GovernanceDbContext> dbFact
                 query = query.Where(t => t.OwnerId == null);
                 break;
             case "orphaned":
-                query = query.Where(t => t.OwnerId != null && !t.Owner!.Active);
+                // Orphaned is said of active tokens (METRICS.md): a revoked token whose owner left needs nobody.
+                query = query.Where(t => t.OwnerId != null && !t.Owner!.Active && t.Status != TokenStatus.Revoked && t.Status != TokenStatus.Expired);
                 break;
             case var email:
                 query = query.Where(t => t.Owner != null && t.Owner.Email == email);

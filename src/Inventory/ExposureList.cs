@@ -1,0 +1,86 @@
+using GovernanceDashboard.Data;
+using GovernanceDashboard.Domain;
+using GovernanceDashboard.Settings;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceDashboard.Inventory;
+
+/// <summary>Filters for exposure lists (page, report, CSV).</summary>
+public sealed record ExposureFilter
+{
+    public ExposureState? State { get; init; }
+
+    /// <summary>Only remediated and dismissed exposures.</summary>
+    public bool ClosedOnly { get; init; }
+    public Severity? Severity { get; init; }
+    public TokenPlatform? Platform { get; init; }
+    public string? Team { get; init; }
+
+    /// <summary>Detected (open ones) or closed (closed ones) at or after this instant.</summary>
+    public DateTimeOffset? From { get; init; }
+    public DateTimeOffset? To { get; init; }
+
+    /// <summary>Only exposures of tokens this person owns (owner self-service isolation).</summary>
+    public int? VisibleToPersonId { get; init; }
+}
+
+/// <summary>One exposure as people read it: its token's mask, its age, the time left to its SLA or its time to remediate.</summary>
+public sealed record ExposureRow(int Id, int TokenId, string Mask, TokenPlatform Platform, TokenKind Kind, Severity Severity, ExposureState State,
+    DateTimeOffset DetectedAt, DateTimeOffset? ClosedAt, string? Owner, string? Team, double AgeHours, double SlaHours, string? DismissalReason)
+{
+    /// <summary>Hours until the SLA runs out (negative: breached); for open exposures.</summary>
+    public double HoursLeft => SlaHours - AgeHours;
+
+    public bool Breached => State == ExposureState.Open && HoursLeft < 0;
+
+    /// <summary>Time to remediate, for remediated exposures only (dismissals are excluded from TTR).</summary>
+    public double? TtrHours => State == ExposureState.Remediated ? AgeHours : null;
+}
+
+/// <summary>Open exposures breached first, then by time left to SLA; closed ones most recent first.</summary>
+public sealed class ExposureList(IDbContextFactory<GovernanceDbContext> dbFactory, TimeProvider clock)
+{
+    public async Task<PagedResult<ExposureRow>> ListAsync(ExposureFilter filter, int page = 1, int pageSize = 50, CancellationToken ct = default)
+    {
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, 5000);
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var settings = await GovernanceSettings.LoadAsync(db, ct);
+        var query = Apply(db.Exposures.AsNoTracking(), filter);
+        var total = await query.CountAsync(ct);
+
+        var projected = query.Select(e => new
+        {
+            e.Id, e.TokenId, e.Token!.Mask, e.Token.Platform, e.Token.Kind, e.Severity, e.State, e.DetectedAt, e.RemediatedAt, e.DismissedAt,
+            Owner = e.Token.Owner != null ? e.Token.Owner.Email : null, Team = e.Token.Owner != null ? e.Token.Owner.Team : null, e.DismissalReason,
+        });
+        // Open exposures are ordered by their SLA deadline, which depends on severity: sorted here, where settings are
+        // known (open ones are the few; closed ones page in SQL).
+        var rows = filter.State == ExposureState.Open
+            ? (await projected.ToListAsync(ct)).OrderBy(e => e.DetectedAt.AddHours(settings.SlaHoursFor(e.Severity))).Skip((page - 1) * pageSize).Take(pageSize).ToList()
+            : await projected.OrderByDescending(e => e.RemediatedAt ?? e.DismissedAt ?? e.DetectedAt).ThenByDescending(e => e.Id)
+                .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var items = rows.Select(e =>
+        {
+            var closed = e.RemediatedAt ?? e.DismissedAt;
+            return new ExposureRow(e.Id, e.TokenId, e.Mask, e.Platform, e.Kind, e.Severity, e.State, e.DetectedAt, closed, e.Owner, e.Team,
+                ((closed ?? now) - e.DetectedAt).TotalHours, settings.SlaHoursFor(e.Severity), e.DismissalReason);
+        }).ToList();
+        return new PagedResult<ExposureRow>(items, total, page, pageSize);
+    }
+
+    private static IQueryable<Exposure> Apply(IQueryable<Exposure> query, ExposureFilter f)
+    {
+        if (f.VisibleToPersonId is { } me) query = query.Where(e => e.Token!.OwnerId == me);
+        if (f.State is { } state) query = query.Where(e => e.State == state);
+        if (f.ClosedOnly) query = query.Where(e => e.State != ExposureState.Open);
+        if (f.Severity is { } severity) query = query.Where(e => e.Severity == severity);
+        if (f.Platform is { } platform) query = query.Where(e => e.Token!.Platform == platform);
+        if (!string.IsNullOrWhiteSpace(f.Team)) query = query.Where(e => e.Token!.Owner != null && e.Token.Owner.Team == f.Team);
+        if (f.From is { } from)
+            query = query.Where(e => (e.State == ExposureState.Open && e.DetectedAt >= from) || (e.RemediatedAt ?? e.DismissedAt) >= from);
+        if (f.To is { } to) query = query.Where(e => e.DetectedAt <= to);
+        return query;
+    }
+}
