@@ -38,6 +38,9 @@ public static class Composition
         builder.AddGovernanceCore();
         builder.AddGovernanceAuth();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // Masks carry "…": emit it as a character, not &#x2026; (markup characters stay encoded).
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddMudServices();
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();

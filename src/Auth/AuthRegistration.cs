@@ -88,7 +88,7 @@ public static class AuthRegistration
 
     private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
-        if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/healthz"))
+        if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/export") || ctx.Request.Path.StartsWithSegments("/healthz"))
         {
             ctx.Response.StatusCode = status;
             return Task.CompletedTask;
