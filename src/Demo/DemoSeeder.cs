@@ -9,7 +9,7 @@ namespace GovernanceDashboard.Demo;
 
 /// <summary>A realistic demo organisation with a year of history, so a first run shows a living dashboard.</summary>
 /// <remarks>Secrets are random values of the right shape, generated here and thrown away: only their keyed hash and mask are stored, as for real imports.</remarks>
-public sealed class DemoSeeder(IDbContextFactory<GovernanceDbContext> dbFactory, SecretProtector secrets, TimeProvider clock)
+public sealed class DemoSeeder(IDbContextFactory<GovernanceDbContext> dbFactory, SecretProtector secrets, TimeProvider clock, Metrics.HistoryService history)
 {
     public sealed record Seeded(int People, int Tokens, int Exposures);
 
@@ -73,6 +73,8 @@ public sealed class DemoSeeder(IDbContextFactory<GovernanceDbContext> dbFactory,
         await AuditTrail.AppendAsync(db, "seed-demo", "demo.seeded", null, after: new { people = people.Count, tokens = tokens.Count, exposures }, ct: ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        // A year of daily figures, so the first look at the Overview already shows trends.
+        await history.BackfillAsync(ct);
         return new Seeded(people.Count, tokens.Count, exposures);
     }
 
@@ -125,6 +127,7 @@ public sealed class DemoSeeder(IDbContextFactory<GovernanceDbContext> dbFactory,
             WriteCapability = write,
             OwnerId = ownership < 0.82 ? owner.Id : null,
             OwnerConfirmedAt = ownership < 0.82 ? firstSeen.AddDays(1) : null,
+            OwnerSource = ownership < 0.82 ? OwnerSource.Manual : OwnerSource.None,
             SuggestedOwnerId = ownership is >= 0.82 and < 0.9 ? owner.Id : null,
             FirstSeenAt = firstSeen,
             LastSeenAt = firstSeen.AddDays(rng.Next(0, 60)) is var last && last < now ? last : now,
@@ -182,11 +185,12 @@ public sealed class DemoSeeder(IDbContextFactory<GovernanceDbContext> dbFactory,
         var file = Pick(rng, ["config.py", "train.py", ".env", "notebooks/eval.ipynb", "deploy/push.sh", "app.py", "scripts/upload_model.py"]);
         var line = rng.Next(1, 300);
         var commit = Convert.ToHexStringLower(BitConverter.GetBytes(rng.NextInt64())) + Convert.ToHexStringLower(BitConverter.GetBytes(rng.NextInt64())) + "c0ffee01";
+        var scanner = Pick(rng, ["TruffleHog", "Gitleaks", "GitHub"]);
         return new Occurrence
         {
             Key = $"demo-{index}-{n}",
             ImportId = importId,
-            Scanner = Pick(rng, ["TruffleHog", "Gitleaks", "GitHub"]),
+            Scanner = scanner,
             Detector = token.Detector,
             Repository = "https://github.com/" + repo,
             File = file,
@@ -196,7 +200,8 @@ public sealed class DemoSeeder(IDbContextFactory<GovernanceDbContext> dbFactory,
             Visibility = rng.NextDouble() < 0.25 ? RepoVisibility.Public : RepoVisibility.Private,
             DetectedAt = detected,
             CommitTime = detected.AddHours(-rng.Next(1, 72)),
-            Verification = Verification.Verified,
+            // Gitleaks never verifies.
+            Verification = scanner == "Gitleaks" ? Verification.Unverified : Verification.Verified,
         };
     }
 
