@@ -1,4 +1,7 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Importers;
 using GovernanceDashboard.Platforms;
@@ -28,11 +31,14 @@ internal sealed class FindingWriter : IDisposable
     private readonly DbCommand _setStatus;
     private readonly long _nowMs;
     private readonly Dictionary<int, TouchedToken> _touched = [];
+    private readonly IncrementalHash _hmac;
+    private byte[] _utf8 = new byte[1024];
 
     public FindingWriter(DbConnection connection, DbTransaction transaction, SecretProtector secrets, int importId, DateTimeOffset scannedAt,
         DateTimeOffset now, bool postgres)
     {
         _secrets = secrets;
+        _hmac = secrets.CreateHmac();
         _nowMs = now.ToUnixTimeMilliseconds();
         _importId = importId;
         _scannedAt = scannedAt;
@@ -121,7 +127,9 @@ internal sealed class FindingWriter : IDisposable
         string identity, mask;
         if (!string.IsNullOrEmpty(f.Secret))
         {
-            identity = _secrets.IdentityOf(f.Secret);
+            // Same value as SecretProtector.IdentityOf, on the writer's reusable HMAC.
+            Append(f.Secret);
+            identity = "s:" + HashHex();
             mask = TokenMask.For(f.Secret);
         }
         else if (!string.IsNullOrEmpty(f.LocationKey))
@@ -191,13 +199,10 @@ internal sealed class FindingWriter : IDisposable
     {
         // One place: the same token, scanner, repository, file, line and commit (or the same GitHub alert). Not the
         // scanner's own fingerprint, which is a position, and not the alert's state, which may change between imports.
-        var place = f.AlertNumber is { } alert
-            ? $"{identity}\nGitHub alert\n{f.Repository}\n{alert}"
-            : $"{identity}\n{f.Scanner}\n{f.Repository}\n{f.File}\n{f.LineNumber}\n{f.Commit}";
         var p = _insertOccurrence.Parameters;
         p["@token"].Value = tokenId;
         p["@import"].Value = _importId;
-        p["@key"].Value = _secrets.Hmac(place);
+        p["@key"].Value = PlaceKey(f, identity);
         p["@scanner"].Value = f.Scanner;
         p["@detector"].Value = Db(f.Detector);
         p["@repo"].Value = Db(f.Repository);
@@ -217,6 +222,49 @@ internal sealed class FindingWriter : IDisposable
         p["@resolvedAt"].Value = Db(f.AlertResolvedAt);
         p["@leaked"].Value = f.PubliclyLeaked;
         return _insertOccurrence.ExecuteScalar() is not null;
+    }
+
+    /// <summary>The keyed hash of "identity\nscanner\nrepository\nfile\nline\ncommit" (or "identity\nGitHub alert\nrepository\nnumber"),
+    /// fed piece by piece: the same key as hashing that string, without building it.</summary>
+    private string PlaceKey(Finding f, string identity)
+    {
+        Append(identity);
+        if (f.AlertNumber is { } alert)
+        {
+            Append("\nGitHub alert\n");
+            Append(f.Repository);
+            Append("\n");
+            Append(alert.ToString(CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            Append("\n");
+            Append(f.Scanner);
+            Append("\n");
+            Append(f.Repository);
+            Append("\n");
+            Append(f.File);
+            Append("\n");
+            Append(f.LineNumber?.ToString(CultureInfo.InvariantCulture));
+            Append("\n");
+            Append(f.Commit);
+        }
+        return HashHex();
+    }
+
+    private void Append(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return;
+        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_utf8.Length < max) _utf8 = new byte[max];
+        _hmac.AppendData(_utf8, 0, Encoding.UTF8.GetBytes(text, _utf8));
+    }
+
+    private string HashHex()
+    {
+        Span<byte> mac = stackalloc byte[32];
+        _hmac.GetHashAndReset(mac);
+        return Convert.ToHexStringLower(mac);
     }
 
     private void RecordExposure(int tokenId, TouchedToken touched, Finding f, DateTimeOffset detectedAt, Verification verification, WriteCapability write)
@@ -381,6 +429,7 @@ internal sealed class FindingWriter : IDisposable
 
     public void Dispose()
     {
+        _hmac.Dispose();
         foreach (var c in new[] { _upsertToken, _insertOccurrence, _latestExposure, _openExposure, _updateExposure, _revokeToken, _setStatus }) c.Dispose();
     }
 

@@ -46,6 +46,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         await db.Database.OpenConnectionAsync(ct);
+        await using var tuning = await SqliteImportTuning.ApplyAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
         var earlier = await db.Imports.Where(i => i.Sha256 == sha256).OrderBy(i => i.Id).Select(i => (int?)i.Id).FirstOrDefaultAsync(ct);

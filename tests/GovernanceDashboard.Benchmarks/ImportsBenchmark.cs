@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime;
+using System.Text;
+
+namespace GovernanceDashboard.Benchmarks;
+
+/// <summary><c>imports [--records 100000,1000000] [--seed N] [--keep] [--floor-pragmas SQL]</c>: for each size, generates one
+/// TruffleHog file, then runs the real import and the floor on it, each in its own child process so that each peak resident
+/// set is its own.</summary>
+/// <remarks>--floor-pragmas gives the floor's connection extra settings (say the product's import starts setting
+/// <c>PRAGMA cache_size</c>: give the floor the same, so that the ratio still compares work, not settings).</remarks>
+public static class ImportsBenchmark
+{
+    private const double RatioGoal = 1.5;
+    private const int PeakGoalRecords = 1_000_000;
+    private const double PeakGoalMb = 300;
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (!TryParse(args, out var sizes, out var seed, out var keep, out var floorPragmas, out var error))
+        {
+            await Console.Error.WriteLineAsync($"imports: {error}\nusage: imports [--records 100000,1000000] [--seed N] [--keep] [--floor-pragmas SQL]");
+            return 1;
+        }
+
+        var root = Path.Combine(Path.GetTempPath(), "gd-bench", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", Invariant) + "-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(root);
+        Console.WriteLine($"TruffleHog import benchmark: .NET {Environment.Version}, {Environment.ProcessorCount} cores, "
+            + $"{(GCSettings.IsServerGC ? "Server" : "Workstation")} GC, seed {seed}, load average {LoadAverage()}, work folder {root}");
+        if (floorPragmas is not null) Console.WriteLine($"floor connection settings: {floorPragmas}");
+
+        var rows = new List<(int Size, long FileBytes, RunResult Real, RunResult Floor)>();
+        try
+        {
+            foreach (var size in sizes)
+            {
+                var file = Path.Combine(root, $"trufflehog-{size}.jsonl");
+                var clock = Stopwatch.StartNew();
+                await TruffleHogGenerator.WriteAsync(file, size, seed);
+                var fileBytes = new FileInfo(file).Length;
+                await Console.Error.WriteLineAsync($"[{size:N0}] generated {Mb(fileBytes):F1} MB in {clock.Elapsed.TotalSeconds:F1} s; real import...");
+                var real = await RunChildAsync("run-import", file, Path.Combine(root, $"import-{size}"));
+                await Console.Error.WriteLineAsync($"[{size:N0}] real import {real.Seconds:F1} s; floor...");
+                var floor = await RunChildAsync("run-floor", file, Path.Combine(root, $"floor-{size}"), floorPragmas);
+                await Console.Error.WriteLineAsync($"[{size:N0}] floor {floor.Seconds:F1} s");
+                rows.Add((size, fileBytes, real, floor));
+                if (!keep)
+                {
+                    // Free the disk before the next (larger) size: its file and stores run to gigabytes.
+                    File.Delete(file);
+                    Delete(Path.Combine(root, $"import-{size}"));
+                    Delete(Path.Combine(root, $"floor-{size}"));
+                }
+            }
+        }
+        finally
+        {
+            if (!keep) Delete(root);
+        }
+
+        Print(rows);
+        Console.WriteLine($"load average at the end: {LoadAverage()} (other work on the machine slows wall time; cpu s is less affected)");
+        if (keep) Console.WriteLine($"kept: {root}");
+        return 0;
+    }
+
+    private static void Print(List<(int Size, long FileBytes, RunResult Real, RunResult Floor)> rows)
+    {
+        var table = new StringBuilder();
+        table.AppendLine();
+        table.AppendLine(string.Create(Invariant, $"{"records",10}  {"file MB",8}  {"run",-5}  {"seconds",8}  {"cpu s",7}  {"records/s",10}  {"peak RSS MB",11}  {"alloc MB",9}  {"store MB",8}  {"real/floor",10}  {"(cpu)",7}"));
+        foreach (var (size, fileBytes, real, floor) in rows)
+        {
+            table.AppendLine(string.Create(Invariant, $"{size,10:N0}  {Mb(fileBytes),8:F1}  {"real",-5}  {real.Seconds,8:F2}  {real.CpuSeconds,7:F2}  {real.Records / real.Seconds,10:N0}  {Kb(real.PeakRssKb),11:F0}  {Mb(real.AllocatedBytes),9:F0}  {Mb(real.StoreBytes),8:F0}  {real.Seconds / floor.Seconds,9:F2}×  {real.CpuSeconds / floor.CpuSeconds,6:F2}×"));
+            table.AppendLine(string.Create(Invariant, $"{"",10}  {"",8}  {"floor",-5}  {floor.Seconds,8:F2}  {floor.CpuSeconds,7:F2}  {floor.Records / floor.Seconds,10:N0}  {Kb(floor.PeakRssKb),11:F0}  {Mb(floor.AllocatedBytes),9:F0}  {Mb(floor.StoreBytes),8:F0}"));
+        }
+        table.AppendLine();
+        foreach (var (size, _, real, floor) in rows)
+        {
+            table.AppendLine(string.Create(Invariant,
+                $"{size:N0} records, import summary: {real.TokensNew:N0} tokens new, {real.TokensSeen:N0} seen again, {real.OccurrencesNew:N0} occurrences new, "
+                + $"{real.Duplicates:N0} duplicates, {real.Rejected:N0} rejected, {real.ExposuresOpened:N0} exposures opened"));
+            var same = floor.TokensNew == real.TokensNew && floor.OccurrencesNew == real.OccurrencesNew && floor.Duplicates == real.Duplicates;
+            table.AppendLine(string.Create(Invariant,
+                $"  floor counted: {floor.TokensNew:N0} tokens new, {floor.OccurrencesNew:N0} occurrences new, {floor.Duplicates:N0} duplicates, {floor.Rejected:N0} rejected {(same ? "(same)" : "(DIFFERENT)")}"));
+            table.AppendLine(string.Create(Invariant,
+                $"  RSS before the timed part: real {Kb(real.RssBeforeKb):F0} MB, floor {Kb(floor.RssBeforeKb):F0} MB; GCs (gen0/1/2, pause): real {real.Gen0Collections}/{real.Gen1Collections}/{real.Gen2Collections}, {real.GcPauseSeconds:F2} s; floor {floor.Gen0Collections}/{floor.Gen1Collections}/{floor.Gen2Collections}, {floor.GcPauseSeconds:F2} s"));
+        }
+        table.AppendLine();
+        table.AppendLine(Goal(rows));
+        Console.Write(table.ToString());
+    }
+
+    private static string Goal(List<(int Size, long FileBytes, RunResult Real, RunResult Floor)> rows)
+    {
+        var ratios = rows.Select(r => (r.Size, Ratio: r.Real.Seconds / r.Floor.Seconds)).ToList();
+        var ratioMet = ratios.All(r => r.Ratio <= RatioGoal);
+        var atGoalSize = rows.Where(r => r.Size == PeakGoalRecords).Select(r => (double?)Kb(r.Real.PeakRssKb)).FirstOrDefault();
+        var peakMet = atGoalSize < PeakGoalMb;
+        var ratioText = string.Join(", ", ratios.Select(r => string.Create(Invariant, $"{r.Ratio:F2}× at {r.Size:N0}")));
+        var peakText = atGoalSize is { } peak ? string.Create(Invariant, $"peak {peak:F0} MB at {PeakGoalRecords:N0}") : $"peak not measured at {PeakGoalRecords:N0} records";
+        var verdict = ratioMet && peakMet ? "MET" : "MISSED";
+        return string.Create(Invariant, $"goal: real ≤ {RatioGoal}× floor; peak < {PeakGoalMb} MB at {PeakGoalRecords:N0} records: {verdict} ")
+            + $"(ratio {(ratioMet ? "met" : "missed")}: {ratioText}; {(atGoalSize is null ? peakText : $"{peakText} {(peakMet ? "met" : "missed")}")})";
+    }
+
+    private static async Task<RunResult> RunChildAsync(string verb, string file, string workDirectory, string? extra = null)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // Under "dotnet program.dll" the process is the host: hand it the program again.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        start.ArgumentList.Add(verb);
+        start.ArgumentList.Add(file);
+        start.ArgumentList.Add(workDirectory);
+        if (extra is not null) start.ArgumentList.Add(extra);
+        using var child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {verb}");
+        var output = child.StandardOutput.ReadToEndAsync();
+        var errors = child.StandardError.ReadToEndAsync();
+        await child.WaitForExitAsync();
+        var result = RunResult.FromOutput(await output);
+        if (child.ExitCode != 0 || result is null)
+        {
+            throw new InvalidOperationException($"{verb} exited {child.ExitCode} without a result:\n{await output}\n{await errors}");
+        }
+        return result;
+    }
+
+    private static bool TryParse(string[] args, out List<int> sizes, out int seed, out bool keep, out string? floorPragmas, out string? error)
+    {
+        sizes = [100_000, 1_000_000];
+        seed = 20260901;
+        keep = false;
+        floorPragmas = null;
+        error = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--keep":
+                    keep = true;
+                    break;
+                case "--records" when i + 1 < args.Length:
+                    sizes = [];
+                    foreach (var part in args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        if (!int.TryParse(part.Replace("_", ""), NumberStyles.None, Invariant, out var size) || size < 1)
+                        {
+                            error = $"not a record count: {part}";
+                            return false;
+                        }
+                        sizes.Add(size);
+                    }
+                    break;
+                case "--floor-pragmas" when i + 1 < args.Length:
+                    floorPragmas = args[++i];
+                    break;
+                case "--seed" when i + 1 < args.Length:
+                    if (!int.TryParse(args[++i], NumberStyles.Integer, Invariant, out seed))
+                    {
+                        error = $"not a seed: {args[i]}";
+                        return false;
+                    }
+                    break;
+                default:
+                    error = $"unknown argument: {args[i]}";
+                    return false;
+            }
+        }
+        if (sizes.Count == 0) error = "no record counts";
+        return error is null;
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static double Mb(long bytes) => bytes / (1024.0 * 1024.0);
+
+    private static double Kb(long kib) => kib / 1024.0;
+
+    private static void Delete(string directory)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is not worth failing the benchmark for.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
