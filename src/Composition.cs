@@ -8,6 +8,7 @@ using GovernanceDashboard.Inventory;
 using GovernanceDashboard.Metrics;
 using GovernanceDashboard.People;
 using GovernanceDashboard.Secrets;
+using GovernanceDashboard.Workflows;
 using MudBlazor.Services;
 
 namespace GovernanceDashboard;
@@ -27,6 +28,8 @@ public static class Composition
         builder.Services.AddSingleton<TokenInventory>();
         builder.Services.AddSingleton<PeopleDirectory>();
         builder.Services.AddSingleton<ImportService>();
+        builder.Services.AddSingleton<Audit.AuditSearch>();
+        builder.AddGovernanceWorkflows();
         return builder;
     }
 
@@ -34,6 +37,7 @@ public static class Composition
     {
         builder.AddGovernanceCore();
         builder.AddGovernanceAuth();
+        builder.AddWorkflowSchedules();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddOpenApi();
