@@ -8,6 +8,10 @@ public static class GovernanceApi
         app.MapMetricsApi();
         app.MapTokensApi();
         app.MapImportsApi();
+        app.MapWriteScopeApi();
+        app.MapOwnershipApi();
+        app.MapAttestationsApi();
+        app.MapAuditApi();
         return app;
     }
 }
