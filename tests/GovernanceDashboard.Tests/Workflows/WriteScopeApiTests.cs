@@ -156,4 +156,14 @@ public class WriteScopeApiTests(WorkflowApp app) : IClassFixture<WorkflowApp>
         Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/api/write-scope-requests/{id}/cancel", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await owner.PostAsync($"/api/write-scope-requests/{id}/cancel", null)).StatusCode);
     }
+
+    [Fact]
+    public async Task The_api_description_lists_the_write_scope_endpoints()
+    {
+        var paths = (await JsonAsync(await app.Factory.Client().GetAsync("/openapi/v1.json"))).GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/write-scope-requests", out var create));
+        Assert.True(create.TryGetProperty("post", out _));
+        Assert.True(paths.TryGetProperty("/api/write-scope-requests/{id}/decision", out _));
+        Assert.True(paths.TryGetProperty("/api/my/tokens", out _));
+    }
 }
