@@ -8,6 +8,7 @@ using GovernanceDashboard.Inventory;
 using GovernanceDashboard.Metrics;
 using GovernanceDashboard.People;
 using GovernanceDashboard.Secrets;
+using GovernanceDashboard.Workflows;
 using MudBlazor.Services;
 
 namespace GovernanceDashboard;
@@ -30,6 +31,8 @@ public static class Composition
         builder.Services.AddSingleton<TokenDetails>();
         builder.Services.AddSingleton<PeopleDirectory>();
         builder.Services.AddSingleton<ImportService>();
+        builder.Services.AddSingleton<Audit.AuditSearch>();
+        builder.AddGovernanceWorkflows();
         return builder;
     }
 
@@ -37,6 +40,7 @@ public static class Composition
     {
         builder.AddGovernanceCore();
         builder.AddGovernanceAuth();
+        builder.AddWorkflowSchedules();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // Masks carry "…": emit it as a character, not &#x2026; (markup characters stay encoded).
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>

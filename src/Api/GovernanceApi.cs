@@ -9,6 +9,10 @@ public static class GovernanceApi
         app.MapTokensApi();
         app.MapImportsApi();
         app.MapExportApi();
+        app.MapWriteScopeApi();
+        app.MapOwnershipApi();
+        app.MapAttestationsApi();
+        app.MapAuditApi();
         return app;
     }
 }

@@ -16,6 +16,9 @@ public static class Policies
     /// <summary>Scorecard, reports, audit trail, exports: read only.</summary>
     public const string ReadReports = "ReadReports";
 
+    /// <summary>The audit trail: its page, filters and CSV export.</summary>
+    public const string ReadAudit = "ReadAudit";
+
     /// <summary>Settings, API keys, the people directory.</summary>
     public const string Administer = "Administer";
 
@@ -24,6 +27,7 @@ public static class Policies
         options.AddPolicy(ManageInventory, p => p.RequireRole(nameof(Roles.Admin), nameof(Roles.Analyst)));
         options.AddPolicy(Approve, p => p.RequireRole(nameof(Roles.Admin), nameof(Roles.Approver)));
         options.AddPolicy(ReadReports, p => p.RequireRole(nameof(Roles.Admin), nameof(Roles.Analyst), nameof(Roles.Approver), nameof(Roles.Auditor)));
+        options.AddPolicy(ReadAudit, p => p.RequireRole(nameof(Roles.Admin), nameof(Roles.Auditor)));
         options.AddPolicy(Administer, p => p.RequireRole(nameof(Roles.Admin)));
         // Every page and endpoint needs a signed-in person unless it says otherwise.
         options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();

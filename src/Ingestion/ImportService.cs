@@ -5,6 +5,7 @@ using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Importers;
 using GovernanceDashboard.Secrets;
+using GovernanceDashboard.Workflows.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -12,7 +13,7 @@ namespace GovernanceDashboard.Ingestion;
 
 /// <summary>Imports one file: detects or checks its format, parses it as a stream, and writes it in one transaction
 /// (a rejected, failed or killed import leaves the store exactly as it was), then records and audits the import.</summary>
-public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFactory, SecretProtector secrets, TimeProvider clock, ILogger<ImportService> log)
+public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFactory, SecretProtector secrets, TimeProvider clock, Notifier notifier, ILogger<ImportService> log)
 {
     /// <summary>How many rejected records a summary lists (the count is always complete).</summary>
     public const int MaxListedRejections = 1000;
@@ -122,6 +123,12 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        // Owners hear of new exposures of their tokens (after the commit: a rolled-back import tells nobody anything).
+        if (findings.ExposuresOpened > 0)
+        {
+            var owned = await db.Occurrences.Where(o => o.ImportId == import.Id && o.Token!.OwnerId != null).Select(o => o.TokenId).Distinct().ToListAsync(ct);
+            await notifier.NotifyExposuresOpenedAsync(owned, ct);
+        }
         progress?.Report(new ImportProgress(file.Length, file.Length, records));
         return summary with { Rejected = rejected, Records = records };
     }

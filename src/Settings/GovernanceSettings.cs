@@ -21,6 +21,24 @@ public sealed record GovernanceSettings
 
     public int MaxGrantDays { get; init; } = 365;
     public int EscalateRequestsAfterDays { get; init; } = 3;
+
+    /// <summary>Grant duration when a write-scope request names none.</summary>
+    public int DefaultGrantDays { get; init; } = 90;
+
+    /// <summary>When true, requests for tokens of a critical organisation need two approvers.</summary>
+    public bool RequireTwoApprovalsForCritical { get; init; }
+
+    /// <summary>Comma-separated organisations whose tokens are critical (e.g. "acme-ai, acme").</summary>
+    public string CriticalOrganizations { get; init; } = "";
+
+    /// <summary>The owner is warned this many days before a write-scope grant expires.</summary>
+    public int WarnGrantExpiryDays { get; init; } = 14;
+
+    /// <summary>Owners with unanswered attestation tasks are reminded this many days before the deadline.</summary>
+    public int AttestationReminderDays { get; init; } = 3;
+
+    /// <summary>Unanswered attestation tasks escalate to the owner's manager this many days after the deadline.</summary>
+    public int AttestationEscalationDays { get; init; } = 1;
     public bool AutoRevokeCritical { get; init; }
 
     public double SlaHoursFor(Severity severity) => severity switch

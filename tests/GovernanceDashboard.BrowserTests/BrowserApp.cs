@@ -16,6 +16,9 @@ public sealed class BrowserApp : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The app's services, for tests that pick their data from the demo organisation or read the metrics.</summary>
+    public IServiceProvider Services => _factory!.Services;
     public IBrowser Browser { get; private set; } = default!;
 
     public async Task InitializeAsync()

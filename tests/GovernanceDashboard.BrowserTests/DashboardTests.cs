@@ -19,7 +19,7 @@ public class DashboardTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("overview.png"), FullPage = false });
 
         // Tokens: the inventory grid, paged on the server.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Tokens" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Tokens", Exact = true }).ClickAsync();
         await page.WaitForURLAsync("**/tokens");
         var rows = page.Locator("[data-testid=tokens-grid] tbody tr.mud-table-row");
         await rows.First.WaitForAsync();

@@ -1,0 +1,50 @@
+namespace GovernanceDashboard.Workflows;
+
+/// <summary>How often the workflow background services run (<c>Workflows:IntervalSeconds</c>, <c>Workflows:MailIntervalSeconds</c>).</summary>
+public sealed class WorkflowScheduleOptions
+{
+    public int IntervalSeconds { get; set; } = 300;
+    public int MailIntervalSeconds { get; set; } = 60;
+}
+
+/// <summary>A background service that does its work in <see cref="RunOnceAsync"/> on a timer; tests call that method with their own clock.</summary>
+public abstract class PeriodicWorkflowService(TimeProvider clock, ILogger logger) : BackgroundService
+{
+    protected TimeProvider Clock { get; } = clock;
+
+    protected abstract TimeSpan Interval { get; }
+
+    /// <summary>Does whatever is due at <paramref name="now"/>; returns how many items it changed.</summary>
+    public abstract Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The first run waits one interval: start-up (migration, demo seeding) is not disturbed, and short-lived hosts never run it.
+        using var timer = new PeriodicTimer(Interval, Clock);
+        while (await WaitAsync(timer, stoppingToken))
+        {
+            try
+            {
+                var changed = await RunOnceAsync(Clock.GetUtcNow(), stoppingToken);
+                if (changed > 0) logger.LogInformation("{Service}: {Count} item(s) handled.", GetType().Name, changed);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One failed round must not stop the schedule; the next round retries what is still due.
+                logger.LogError(ex, "{Service} failed; it runs again in {Interval}.", GetType().Name, Interval);
+            }
+        }
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using GovernanceDashboard.Workflows.Approvals;
+using GovernanceDashboard.Workflows.Attestations;
+using GovernanceDashboard.Workflows.Notifications;
+using GovernanceDashboard.Workflows.Ownership;
+
+namespace GovernanceDashboard.Workflows;
+
+/// <summary>Registers the workflows (approvals, ownership, attestations, notifications) and their schedules.</summary>
+public static class WorkflowRegistration
+{
+    /// <summary>The services, usable without a web host (command line, tests); the periodic ones are not started here.</summary>
+    public static IHostApplicationBuilder AddGovernanceWorkflows(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<WorkflowScheduleOptions>(builder.Configuration.GetSection("Workflows"));
+        builder.Services.Configure<SmtpOptions>(builder.Configuration.GetSection("Smtp"));
+        builder.Services.AddSingleton<Notifier>();
+        builder.Services.AddSingleton<WriteScopeService>();
+        builder.Services.AddSingleton<OwnershipService>();
+        builder.Services.AddSingleton<AttestationService>();
+        builder.Services.AddSingleton<GrantExpiryService>();
+        builder.Services.AddSingleton<RequestEscalationService>();
+        builder.Services.AddSingleton<AttestationReminderService>();
+        builder.Services.AddSingleton<SmtpOutboxSender>();
+        return builder;
+    }
+
+    /// <summary>Runs grant expiry, request escalation, attestation reminders and mail on their timers (the dashboard only).</summary>
+    public static IHostApplicationBuilder AddWorkflowSchedules(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GrantExpiryService>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestEscalationService>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AttestationReminderService>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SmtpOutboxSender>());
+        return builder;
+    }
+}

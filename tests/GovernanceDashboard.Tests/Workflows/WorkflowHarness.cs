@@ -1,0 +1,135 @@
+using GovernanceDashboard.Audit;
+using GovernanceDashboard.Data;
+using GovernanceDashboard.Domain;
+using GovernanceDashboard.Metrics;
+using GovernanceDashboard.Tests.Infrastructure;
+using GovernanceDashboard.Workflows;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GovernanceDashboard.Tests.Workflows;
+
+/// <summary>A clock that stands still until a test moves it: background rules are driven by explicit instants, never by sleeping.</summary>
+public sealed class ManualClock(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+
+    public override DateTimeOffset GetUtcNow() => Now;
+
+    public void Advance(TimeSpan by) => Now += by;
+}
+
+/// <summary>The app's own services (no web host, no timers) on a real temporary SQLite store, with a manual clock.</summary>
+public sealed class WorkflowHarness : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly IHost _host;
+    private int _next;
+
+    private WorkflowHarness(IHost host, TestStore store, ManualClock clock)
+    {
+        _host = host;
+        Store = store;
+        Clock = clock;
+    }
+
+    public TestStore Store { get; }
+    public ManualClock Clock { get; }
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<WorkflowHarness> StartAsync(Dictionary<string, string?>? configuration = null)
+    {
+        var store = new TestStore();
+        var clock = new ManualClock(Start);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = store.Directory, EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(store.Settings.Concat(configuration ?? []));
+        builder.Logging.ClearProviders();
+        builder.AddGovernanceCore();
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        var host = builder.Build();
+        await host.Services.MigrateGovernanceStoreAsync();
+        return new WorkflowHarness(host, store, clock);
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public GovernanceDbContext Db() => Services.GetRequiredService<IDbContextFactory<GovernanceDbContext>>().CreateDbContext();
+
+    public async Task<Person> PersonAsync(string name, Roles roles = Roles.None, Person? manager = null, bool active = true)
+    {
+        await using var db = Db();
+        var person = new Person
+        {
+            Email = $"{name}@acme.test", DisplayName = name, Roles = roles, ManagerEmail = manager?.Email, Active = active, CreatedAt = Clock.Now,
+        };
+        db.People.Add(person);
+        await db.SaveChangesAsync();
+        return person;
+    }
+
+    public async Task<Token> TokenAsync(Person? owner, WriteCapability write = WriteCapability.Write, string organizations = "acme-ai:write",
+        Person? suggested = null, DateTimeOffset? firstSeen = null)
+    {
+        await using var db = Db();
+        var n = Interlocked.Increment(ref _next);
+        var token = new Token
+        {
+            Identity = $"s:test-{n}-{Guid.NewGuid():N}", Identified = true, Mask = $"hf_…t{n:000}", Platform = TokenPlatform.HuggingFace,
+            Kind = TokenKind.HuggingFaceUserToken, Account = owner?.Email.Split('@')[0], Organizations = organizations, WriteCapability = write,
+            Role = write == WriteCapability.Write ? "write" : "read", OwnerId = owner?.Id, OwnerSource = owner is null ? OwnerSource.None : OwnerSource.Manual,
+            OwnerConfirmedAt = owner is null ? null : Clock.Now, SuggestedOwnerId = suggested?.Id, Status = TokenStatus.Active,
+            FirstSeenAt = firstSeen ?? Clock.Now.AddDays(-30), LastSeenAt = Clock.Now.AddDays(-1),
+        };
+        db.Tokens.Add(token);
+        await db.SaveChangesAsync();
+        return token;
+    }
+
+    public async Task<Exposure> ExposureAsync(Token token, DateTimeOffset detectedAt, Severity severity = Severity.High)
+    {
+        await using var db = Db();
+        var exposure = new Exposure { TokenId = token.Id, DetectedAt = detectedAt, Severity = severity, VerificationAtDetection = Verification.Verified, State = ExposureState.Open };
+        db.Exposures.Add(exposure);
+        await db.Tokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TokenStatus.Exposed));
+        await db.SaveChangesAsync();
+        return exposure;
+    }
+
+    public async Task SetAsync(Func<Settings.GovernanceSettings, Settings.GovernanceSettings> change)
+    {
+        await using var db = Db();
+        await Settings.GovernanceSettings.SaveAsync(db, change(await Settings.GovernanceSettings.LoadAsync(db)), "test");
+    }
+
+    public Task<MetricsSnapshot> MetricsAsync() => Get<MetricsService>().ComputeAsync(Clock.Now);
+
+    public async Task<List<AuditEvent>> AuditAsync(string? kind = null)
+    {
+        await using var db = Db();
+        return await db.AuditEvents.AsNoTracking().Where(e => kind == null || e.Kind == kind).OrderBy(e => e.Id).ToListAsync();
+    }
+
+    public async Task AssertAuditChainIntactAsync()
+    {
+        await using var db = Db();
+        Assert.Null(await AuditTrail.VerifyAsync(db));
+    }
+
+    public async Task<List<Notification>> NotificationsAsync(Person person, string? kind = null)
+    {
+        await using var db = Db();
+        return await db.Notifications.AsNoTracking().Where(n => n.PersonId == person.Id && (kind == null || n.Kind == kind)).OrderBy(n => n.Id).ToListAsync();
+    }
+
+    public static Actor As(Person person) => new(person.Id, person.Email, person.Roles);
+
+    public async ValueTask DisposeAsync()
+    {
+        _host.Dispose();
+        await Store.DisposeAsync();
+    }
+}
