@@ -1,4 +1,5 @@
 using Bunit;
+using GovernanceDashboard.Tests.Infrastructure;
 using GovernanceDashboard.Components.Shared;
 using GovernanceDashboard.Inventory;
 using GovernanceDashboard.Metrics;
@@ -20,19 +21,11 @@ public class ScorecardTests
         new TimeToRemediate(median is null ? 0 : 1, median, median, median, null),
         new AttestationFigures(0, 0, null, null));
 
-    private static BunitContext NewContext()
-    {
-        var ctx = new BunitContext();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddMudServices();
-        ctx.SetRendererInfo(new RendererInfo("Server", true));
-        return ctx;
-    }
 
     [Fact]
     public async Task Each_signal_is_judged_against_its_own_target()
     {
-        await using var ctx = NewContext();
+        await using var ctx = MudBunit.NewContext();
         // Coverage 100 % (met), write 5 % but only half justified (missed), median 30 h over a 24 h target (missed).
         var cards = ctx.Render<ScorecardCards>(p => p.Add(c => c.Metrics, Snapshot(1.0, 0.05, 0.5, 30)).Add(c => c.Settings, new GovernanceSettings()));
         Assert.Contains("Target met", cards.Find("[data-testid=signal-owner-coverage]").TextContent, StringComparison.Ordinal);
@@ -48,7 +41,7 @@ public class ScorecardTests
     [Fact]
     public async Task Signals_without_data_show_a_dash_and_no_verdict()
     {
-        await using var ctx = NewContext();
+        await using var ctx = MudBunit.NewContext();
         var cards = ctx.Render<ScorecardCards>(p => p.Add(c => c.Metrics, Snapshot(null, null, null, null)).Add(c => c.Settings, new GovernanceSettings()));
         Assert.DoesNotContain("Target met", cards.Markup, StringComparison.Ordinal);
         Assert.DoesNotContain("Target missed", cards.Markup, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using Bunit;
+using GovernanceDashboard.Tests.Infrastructure;
 using GovernanceDashboard.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,19 +9,11 @@ namespace GovernanceDashboard.Tests.Components;
 
 public class SignalCardTests
 {
-    private static BunitContext NewContext()
-    {
-        var ctx = new BunitContext();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddMudServices();
-        ctx.SetRendererInfo(new RendererInfo("Server", true));
-        return ctx;
-    }
 
     [Fact]
     public async Task A_missed_target_says_so()
     {
-        await using var ctx = NewContext();
+        await using var ctx = MudBunit.NewContext();
         var card = ctx.Render<SignalCard>(p => p
             .Add(c => c.Title, "Every token has a named owner")
             .Add(c => c.Value, "82 %")
@@ -32,7 +25,7 @@ public class SignalCardTests
     [Fact]
     public async Task No_figure_means_no_verdict()
     {
-        await using var ctx = NewContext();
+        await using var ctx = MudBunit.NewContext();
         var card = ctx.Render<SignalCard>(p => p.Add(c => c.Title, "t").Add(c => c.Value, "—").Add(c => c.Met, (bool?)null));
         Assert.DoesNotContain("Target", card.Markup, StringComparison.Ordinal);
     }
