@@ -118,8 +118,6 @@ internal sealed class FindingWriter : IDisposable
     public int ExposuresClosed { get; private set; }
     public int OccurrencesOnClosedTokens { get; private set; }
 
-    /// <summary>Ids of every token this import touched, for the follow-up updates (status, owners).</summary>
-    public IEnumerable<int> TouchedTokenIds => _touched.Keys;
 
     /// <summary>Records one finding; returns a reason when it cannot be recorded (then nothing of it was written).</summary>
     public string? Write(Finding f)
