@@ -50,17 +50,26 @@ public sealed class ExposureList(IDbContextFactory<GovernanceDbContext> dbFactor
         var query = Apply(db.Exposures.AsNoTracking(), filter);
         var total = await query.CountAsync(ct);
 
-        var projected = query.Select(e => new
-        {
+        static IQueryable<Projected> Project(IQueryable<Exposure> exposures) => exposures.Select(e => new Projected(
             e.Id, e.TokenId, e.Token!.Mask, e.Token.Platform, e.Token.Kind, e.Severity, e.State, e.DetectedAt, e.RemediatedAt, e.DismissedAt,
-            Owner = e.Token.Owner != null ? e.Token.Owner.Email : null, Team = e.Token.Owner != null ? e.Token.Owner.Team : null, e.DismissalReason,
-        });
-        // Open exposures are ordered by their SLA deadline, which depends on severity: sorted here, where settings are
-        // known (open ones are the few; closed ones page in SQL).
-        var rows = filter.State == ExposureState.Open
-            ? (await projected.ToListAsync(ct)).OrderBy(e => e.DetectedAt.AddHours(settings.SlaHoursFor(e.Severity))).Skip((page - 1) * pageSize).Take(pageSize).ToList()
-            : await projected.OrderByDescending(e => e.RemediatedAt ?? e.DismissedAt ?? e.DetectedAt).ThenByDescending(e => e.Id)
-                .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+            e.Token.Owner != null ? e.Token.Owner.Email : null, e.Token.Owner != null ? e.Token.Owner.Team : null, e.DismissalReason));
+        var skip = (page - 1) * pageSize;
+        List<Projected> rows;
+        if (filter.State == ExposureState.Open)
+        {
+            // Open exposures go by their SLA deadline (detection + the severity's target). Within one severity that is
+            // detection order, which the (State, DetectedAt) index serves: take the first skip+take of each severity
+            // and merge, rather than sorting every open exposure in memory.
+            rows = [];
+            foreach (var severity in Enum.GetValues<Severity>())
+                rows.AddRange(await Project(query.Where(e => e.Severity == severity).OrderBy(e => e.DetectedAt).ThenBy(e => e.Id).Take(skip + pageSize)).ToListAsync(ct));
+            rows = rows.OrderBy(e => e.DetectedAt.AddHours(settings.SlaHoursFor(e.Severity))).ThenBy(e => e.Id).Skip(skip).Take(pageSize).ToList();
+        }
+        else
+        {
+            rows = await Project(query.OrderByDescending(e => e.RemediatedAt ?? e.DismissedAt ?? e.DetectedAt).ThenByDescending(e => e.Id)
+                .Skip(skip).Take(pageSize)).ToListAsync(ct);
+        }
         var items = rows.Select(e =>
         {
             var closed = e.RemediatedAt ?? e.DismissedAt;
@@ -69,6 +78,9 @@ public sealed class ExposureList(IDbContextFactory<GovernanceDbContext> dbFactor
         }).ToList();
         return new PagedResult<ExposureRow>(items, total, page, pageSize);
     }
+
+    private sealed record Projected(int Id, int TokenId, string Mask, TokenPlatform Platform, TokenKind Kind, Severity Severity, ExposureState State,
+        DateTimeOffset DetectedAt, DateTimeOffset? RemediatedAt, DateTimeOffset? DismissedAt, string? Owner, string? Team, string? DismissalReason);
 
     private static IQueryable<Exposure> Apply(IQueryable<Exposure> query, ExposureFilter f)
     {
