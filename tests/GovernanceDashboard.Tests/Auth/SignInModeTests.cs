@@ -73,8 +73,7 @@ public class SignInModeTests
         var client = await app.SignedInClientAsync("admin@local");
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
 
-        var home = await client.GetStringAsync("/login");
-        var token = System.Text.RegularExpressions.Regex.Match(home, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = await AppFactory.AntiforgeryTokenAsync(client);
         var response = await client.PostAsync("/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);

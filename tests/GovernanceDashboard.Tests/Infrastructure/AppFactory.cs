@@ -33,10 +33,16 @@ public sealed class AppFactory(string environment = "Development", Dictionary<st
         return client;
     }
 
-    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email)
+    /// <summary>The antiforgery token the sign-in page's form carries, for posting forms as a browser would.</summary>
+    public static async Task<string> AntiforgeryTokenAsync(HttpClient client)
     {
         var page = await client.GetStringAsync("/login");
-        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        return Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+    }
+
+    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email)
+    {
+        var token = await AntiforgeryTokenAsync(client);
         return await client.PostAsync("/auth/local", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["email"] = email,
