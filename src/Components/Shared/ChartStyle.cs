@@ -1,0 +1,30 @@
+using Plotly.Blazor;
+using Plotly.Blazor.LayoutLib;
+using Plotly.Blazor.LayoutLib.YAxisLib;
+
+namespace GovernanceDashboard.Components.Shared;
+
+/// <summary>How every chart of the dashboard looks: no mode bar, legend below, transparent (follows light and dark
+/// themes), tight margins; and the "count on the left, hours on the right" pair of axes the trend charts share.</summary>
+public static class ChartStyle
+{
+    public static Config Config() => new() { Responsive = true, DisplayModeBar = Plotly.Blazor.ConfigLib.DisplayModeBarEnum.False };
+
+    /// <param name="height">pixels</param>
+    /// <param name="rightAxis">leave room for a second y axis on the right</param>
+    public static Plotly.Blazor.Layout Layout(int height, bool rightAxis = false) => new()
+    {
+        Height = height,
+        Margin = new Margin { T = 10, B = 40, L = 40, R = rightAxis ? 50 : 10 },
+        Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H }],
+        PaperBgColor = "rgba(0,0,0,0)",
+        PlotBgColor = "rgba(0,0,0,0)",
+    };
+
+    /// <summary>A left axis titled <paramref name="left"/> and a right one for hours (traces on it use YAxis = "y2").</summary>
+    public static IList<YAxis> LeftAndHours(string left, IList<object>? leftRange = null) =>
+    [
+        new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = left }, Range = leftRange },
+        new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "hours" }, Overlaying = "y", Side = SideEnum.Right },
+    ];
+}
