@@ -31,15 +31,7 @@ public sealed class ImportHarness : IAsyncDisposable
     {
         var store = new TestStore();
         var logs = new CapturedLogs();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = store.Directory, EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(store.Settings);
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Logging.AddProvider(logs);
-        builder.AddGovernanceCore();
-        var host = builder.Build();
-        await host.Services.MigrateGovernanceStoreAsync();
-        return new ImportHarness(host, store, logs);
+        return new ImportHarness(await TestHost.StartAsync(store, logs: logs), store, logs);
     }
 
     public GovernanceDbContext Db() => Services.GetRequiredService<IDbContextFactory<GovernanceDbContext>>().CreateDbContext();

@@ -45,13 +45,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
     {
         var store = new TestStore();
         var clock = new ManualClock(Start);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = store.Directory, EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(store.Settings.Concat(configuration ?? []));
-        builder.Logging.ClearProviders();
-        builder.AddGovernanceCore();
-        builder.Services.AddSingleton<TimeProvider>(clock);
-        var host = builder.Build();
-        await host.Services.MigrateGovernanceStoreAsync();
+        var host = await TestHost.StartAsync(store, configuration, clock);
         return new WorkflowHarness(host, store, clock);
     }
 
