@@ -3,6 +3,7 @@ using GovernanceDashboard.Auth;
 using GovernanceDashboard.Components;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Demo;
+using GovernanceDashboard.Facts;
 using GovernanceDashboard.Ingestion;
 using GovernanceDashboard.Inventory;
 using GovernanceDashboard.Metrics;
@@ -22,6 +23,7 @@ public static class Composition
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddGovernanceData();
         builder.AddSecretProtection();
+        builder.Services.AddSingleton<GovernanceFacts>();
         builder.Services.AddSingleton<MetricsService>();
         builder.Services.AddSingleton<DemoSeeder>();
         builder.Services.AddSingleton<TrendQueries>();
@@ -49,6 +51,7 @@ public static class Composition
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddHostedService<FactsRefresher>();
         builder.Services.AddHostedService<HistoryRecorder>();
         return builder;
     }

@@ -21,13 +21,7 @@ public static class ExportApi
         {
             var (filter, error) = await QueryFilters.TokenFilterAsync(http, authz);
             if (filter is null) return Results.Problem(error, statusCode: StatusCodes.Status400BadRequest);
-            var rows = new List<TokenRow>();
-            for (var page = 1; ; page++)
-            {
-                var batch = await inventory.ListAsync(filter, page, Batch, ct: ct);
-                rows.AddRange(batch.Items);
-                if (batch.Items.Count < Batch) break;
-            }
+            var rows = await inventory.AllAsync(filter, ct: ct).ToListAsync(ct);
             return CsvFile("tokens", Csv.Write(
                 ["id", "mask", "platform", "kind", "status", "write", "owner", "owner_active", "suggested_owner", "account", "organizations", "first_seen", "last_seen", "secret_available"],
                 rows.Select(t => new object?[] { t.Id, t.Mask, t.Platform, t.Kind, t.Status, t.WriteCapability, t.Owner, t.Owner is null ? null : t.OwnerActive,

@@ -1,5 +1,6 @@
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
+using GovernanceDashboard.Facts;
 using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Inventory;
@@ -39,7 +40,10 @@ public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page,
 public enum TokenSort { LastSeenDesc, FirstSeenDesc, FirstSeenAsc, MaskAsc, PlatformAsc, StatusAsc, OwnerAsc }
 
 /// <summary>Server-side paging, sorting and filtering of tokens; never loads the whole table.</summary>
-public sealed class TokenInventory(IDbContextFactory<GovernanceDbContext> dbFactory)
+/// <remarks>Which tokens match, how many, and which ids make the page come from the in-memory facts
+/// (<see cref="TokenSelection"/>); only the page's rows are read from the store. Status is as of now (an expiry that
+/// passed shows Expired).</remarks>
+public sealed class TokenInventory(GovernanceFacts facts, IDbContextFactory<GovernanceDbContext> dbFactory, TimeProvider clock)
 {
     public const int MaxPageSize = 500;
 
@@ -47,64 +51,34 @@ public sealed class TokenInventory(IDbContextFactory<GovernanceDbContext> dbFact
     {
         page = Math.Max(1, page);
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var now = clock.GetUtcNow();
+        var skip = (int)Math.Min((long)(page - 1) * pageSize, int.MaxValue);
+        var selection = await facts.ReadAsync(f => TokenSelection.Select(f, filter, sort, now, skip, pageSize), ct);
+        return new PagedResult<TokenRow>(await RowsAsync(selection.Page, ct), selection.Total, page, pageSize);
+    }
+
+    /// <summary>Every matching token in order (the CSV export): selected once, read in batches.</summary>
+    public async IAsyncEnumerable<TokenRow> AllAsync(TokenFilter filter, TokenSort sort = TokenSort.LastSeenDesc,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var selection = await facts.ReadAsync(f => TokenSelection.Select(f, filter, sort, now, 0, int.MaxValue), ct);
+        foreach (var batch in selection.Page.Chunk(MaxPageSize))
+            foreach (var row in await RowsAsync(batch, ct))
+                yield return row;
+    }
+
+    private async Task<List<TokenRow>> RowsAsync(IReadOnlyList<(int Id, TokenStatus Status)> page, CancellationToken ct)
+    {
+        if (page.Count == 0) return [];
+        var ids = page.Select(p => p.Id).ToList();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = Apply(db, db.Tokens.AsNoTracking(), filter);
-        var total = await query.CountAsync(ct);
-        query = sort switch
-        {
-            TokenSort.FirstSeenDesc => query.OrderByDescending(t => t.FirstSeenAt).ThenByDescending(t => t.Id),
-            TokenSort.FirstSeenAsc => query.OrderBy(t => t.FirstSeenAt).ThenBy(t => t.Id),
-            TokenSort.MaskAsc => query.OrderBy(t => t.Mask).ThenBy(t => t.Id),
-            TokenSort.PlatformAsc => query.OrderBy(t => t.Platform).ThenBy(t => t.Id),
-            TokenSort.StatusAsc => query.OrderBy(t => t.Status).ThenBy(t => t.Id),
-            TokenSort.OwnerAsc => query.OrderBy(t => t.Owner!.Email).ThenBy(t => t.Id),
-            _ => query.OrderByDescending(t => t.LastSeenAt).ThenByDescending(t => t.Id),
-        };
-        var items = await query.Skip((page - 1) * pageSize).Take(pageSize)
+        var rows = await db.Tokens.AsNoTracking().Where(t => ids.Contains(t.Id))
             .Select(t => new TokenRow(t.Id, t.Mask, t.Platform, t.Kind, t.Status, t.Owner != null ? t.Owner.Email : null,
                 t.Owner != null && t.Owner.Active, t.SuggestedOwner != null ? t.SuggestedOwner.Email : null, t.WriteCapability,
                 t.Account, t.Organizations, t.FirstSeenAt, t.LastSeenAt, t.Identified))
-            .ToListAsync(ct);
-        return new PagedResult<TokenRow>(items, total, page, pageSize);
-    }
-
-    internal static IQueryable<Token> Apply(GovernanceDbContext db, IQueryable<Token> query, TokenFilter f)
-    {
-        if (f.VisibleToPersonId is { } me) query = query.Where(t => t.OwnerId == me || t.SuggestedOwnerId == me);
-        if (f.Platform is { } platform) query = query.Where(t => t.Platform == platform);
-        if (f.Kind is { } kind) query = query.Where(t => t.Kind == kind);
-        if (f.Status is { } status) query = query.Where(t => t.Status == status);
-        if (f.Write is { } write) query = query.Where(t => t.WriteCapability == write);
-        if (!string.IsNullOrWhiteSpace(f.Team)) query = query.Where(t => t.Owner != null && t.Owner.Team == f.Team);
-        if (!string.IsNullOrWhiteSpace(f.Organization)) query = query.Where(t => t.Organizations != null && t.Organizations.Contains(f.Organization));
-        if (f.UnjustifiedWrite)
-        {
-            var now = DateTimeOffset.UtcNow;
-            query = query.Where(t => t.WriteCapability == WriteCapability.Write && t.Status != TokenStatus.Revoked && t.Status != TokenStatus.Expired
-                && !db.WriteScopeGrants.Any(g => g.TokenId == t.Id && g.ApprovedAt <= now && g.ExpiresAt > now && g.WithdrawnAt == null));
-        }
-        switch (f.Owner?.Trim().ToLowerInvariant())
-        {
-            case null or "":
-                break;
-            case "none":
-                query = query.Where(t => t.OwnerId == null);
-                break;
-            case "orphaned":
-                // Orphaned is said of active tokens (METRICS.md): a revoked token whose owner left needs nobody.
-                query = query.Where(t => t.OwnerId != null && !t.Owner!.Active && t.Status != TokenStatus.Revoked && t.Status != TokenStatus.Expired);
-                break;
-            case var email:
-                query = query.Where(t => t.Owner != null && t.Owner.Email == email);
-                break;
-        }
-        if (!string.IsNullOrWhiteSpace(f.Text))
-        {
-            var text = f.Text.Trim();
-            query = query.Where(t => t.Mask.Contains(text) || (t.Account != null && t.Account.Contains(text))
-                || (t.Organizations != null && t.Organizations.Contains(text))
-                || t.Occurrences.Any(o => o.Repository != null && o.Repository.Contains(text)));
-        }
-        return query;
+            .ToDictionaryAsync(r => r.Id, ct);
+        // In the page's order; a token deleted since the selection is left out.
+        return page.Where(p => rows.ContainsKey(p.Id)).Select(p => rows[p.Id] with { Status = p.Status }).ToList();
     }
 }

@@ -1,6 +1,8 @@
 using GovernanceDashboard.Domain;
+using GovernanceDashboard.Facts;
 using GovernanceDashboard.Metrics;
 using GovernanceDashboard.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GovernanceDashboard.Tests.Metrics;
@@ -16,7 +18,10 @@ public class MetricsScenarioTests
         public TestStore Store { get; } = new();
         private int _n;
 
-        public MetricsService Metrics => new(Store.Factory, new FakeTimeProvider(AsOf));
+        // One projection for the scenario: figures asked for after further changes come from its incremental refresh.
+        private GovernanceFacts? _facts;
+
+        public MetricsService Metrics => new(_facts ??= new GovernanceFacts(Store.Factory, NullLogger<GovernanceFacts>.Instance), Store.Factory, new FakeTimeProvider(AsOf));
 
         public async Task<Scenario> InitAsync()
         {
@@ -71,7 +76,11 @@ public class MetricsScenarioTests
             await db.SaveChangesAsync();
         }
 
-        public ValueTask DisposeAsync() => Store.DisposeAsync();
+        public ValueTask DisposeAsync()
+        {
+            _facts?.Dispose();
+            return Store.DisposeAsync();
+        }
     }
 
     [Fact]

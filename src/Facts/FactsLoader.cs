@@ -1,0 +1,165 @@
+using System.Data.Common;
+using GovernanceDashboard.Domain;
+
+namespace GovernanceDashboard.Facts;
+
+/// <summary>Reads rows into <see cref="FactTables"/>: all of them, or those the change log names after a sequence number.</summary>
+/// <remarks>Synchronous on purpose: the changed rows are applied under a write lock, which cannot span an await
+/// (Microsoft.Data.Sqlite's async calls run synchronously anyway).</remarks>
+internal static class FactsLoader
+{
+    private static readonly (ChangeEntity Entity, string Sql, Action<DbDataReader, FactTables> Apply)[] Entities =
+    [
+        (ChangeEntity.Person, "SELECT Id, Email, Team, Active FROM People", ApplyPerson),
+        (ChangeEntity.Token, """
+            SELECT Id, Platform, Kind, WriteCapability, Identified, OwnerId, SuggestedOwnerId, FirstSeenAt, LastSeenAt, RevokedAt, ExpiresAt,
+                Mask, Account, Organizations FROM Tokens
+            """, ApplyToken),
+        (ChangeEntity.Exposure, "SELECT Id, TokenId, Severity, State, DetectedAt, RemediatedAt, DismissedAt FROM Exposures", ApplyExposure),
+        (ChangeEntity.Grant, "SELECT Id, TokenId, ApprovedAt, ExpiresAt, WithdrawnAt FROM WriteScopeGrants", ApplyGrant),
+        (ChangeEntity.Campaign, "SELECT Id, OpenedAt, Deadline FROM AttestationCampaigns", ApplyCampaign),
+        (ChangeEntity.Task, "SELECT Id, CampaignId, TokenId, Answer, AnsweredAt FROM AttestationTasks", ApplyTask),
+        (ChangeEntity.Occurrence, "SELECT Id, TokenId, Repository FROM Occurrences", ApplyOccurrence),
+    ];
+
+    /// <summary>Every row of every entity.</summary>
+    public static void LoadAll(DbConnection connection, DbTransaction? tx, FactTables tables)
+    {
+        foreach (var (_, sql, apply) in Entities) Read(connection, tx, sql, null, reader => apply(reader, tables));
+    }
+
+    /// <summary>The rows changed after <paramref name="afterSeq"/>: each named row is first marked absent (it may have
+    /// been deleted), then read again if it still exists.</summary>
+    public static void LoadChanged(DbConnection connection, DbTransaction? tx, FactTables tables, long afterSeq)
+    {
+        Read(connection, tx, "SELECT DISTINCT Entity, RowId FROM ChangeLog WHERE Seq > @seq", afterSeq, reader =>
+        {
+            var columns = Of(tables, (ChangeEntity)reader.GetInt32(0));
+            var id = checked((int)reader.GetInt64(1));
+            if (id <= columns.MaxId) columns.Present[id] = false;
+        });
+        foreach (var (entity, sql, apply) in Entities)
+            Read(connection, tx, $"{sql} WHERE Id IN (SELECT RowId FROM ChangeLog WHERE Seq > @seq AND Entity = {(int)entity})", afterSeq,
+                reader => apply(reader, tables));
+    }
+
+    private static Columns Of(FactTables tables, ChangeEntity entity) => entity switch
+    {
+        ChangeEntity.Token => tables.Tokens,
+        ChangeEntity.Exposure => tables.Exposures,
+        ChangeEntity.Grant => tables.Grants,
+        ChangeEntity.Person => tables.People,
+        ChangeEntity.Task => tables.Tasks,
+        ChangeEntity.Campaign => tables.Campaigns,
+        ChangeEntity.Occurrence => tables.Occurrences,
+        _ => throw new InvalidOperationException($"Unknown change log entity {entity}"),
+    };
+
+    private static void Read(DbConnection connection, DbTransaction? tx, string sql, long? seq, Action<DbDataReader> row)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        if (seq is { } s)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@seq";
+            parameter.Value = s;
+            command.Parameters.Add(parameter);
+        }
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) row(reader);
+    }
+
+    private static void ApplyPerson(DbDataReader r, FactTables t)
+    {
+        var id = r.GetInt32(0);
+        var c = t.People;
+        c.Ensure(id);
+        c.Present[id] = true;
+        c.Email[id] = r.GetString(1);
+        c.Team[id] = r.IsDBNull(2) || r.GetString(2).Length == 0 ? -1 : t.Teams.Intern(r.GetString(2));
+        c.Active[id] = r.GetBoolean(3);
+    }
+
+    private static void ApplyToken(DbDataReader r, FactTables t)
+    {
+        var id = r.GetInt32(0);
+        var c = t.Tokens;
+        c.Ensure(id);
+        c.Present[id] = true;
+        c.Platform[id] = (byte)Enum.Parse<TokenPlatform>(r.GetString(1));
+        c.Kind[id] = (byte)Enum.Parse<TokenKind>(r.GetString(2));
+        c.Write[id] = (byte)Enum.Parse<WriteCapability>(r.GetString(3));
+        c.Identified[id] = r.GetBoolean(4);
+        c.Owner[id] = r.IsDBNull(5) ? 0 : r.GetInt32(5);
+        c.Suggested[id] = r.IsDBNull(6) ? 0 : r.GetInt32(6);
+        c.FirstSeen[id] = r.GetInt64(7);
+        c.LastSeen[id] = r.GetInt64(8);
+        c.Revoked[id] = Instant(r, 9);
+        c.Expires[id] = Instant(r, 10);
+        c.Mask[id] = t.Masks.Intern(r.GetString(11));
+        c.Account[id] = t.Accounts.Intern(r.IsDBNull(12) ? null : r.GetString(12));
+        c.Organizations[id] = t.Organizations.Intern(r.IsDBNull(13) ? null : r.GetString(13));
+    }
+
+    private static void ApplyExposure(DbDataReader r, FactTables t)
+    {
+        var id = r.GetInt32(0);
+        var c = t.Exposures;
+        c.Ensure(id);
+        c.Present[id] = true;
+        c.Token[id] = r.GetInt32(1);
+        c.Severity[id] = (byte)Enum.Parse<Severity>(r.GetString(2));
+        c.State[id] = (byte)Enum.Parse<ExposureState>(r.GetString(3));
+        c.Detected[id] = r.GetInt64(4);
+        c.Remediated[id] = Instant(r, 5);
+        c.Dismissed[id] = Instant(r, 6);
+    }
+
+    private static void ApplyGrant(DbDataReader r, FactTables t)
+    {
+        var id = r.GetInt32(0);
+        var c = t.Grants;
+        c.Ensure(id);
+        c.Present[id] = true;
+        c.Token[id] = r.GetInt32(1);
+        c.Approved[id] = r.GetInt64(2);
+        c.Expires[id] = r.GetInt64(3);
+        c.Withdrawn[id] = Instant(r, 4);
+    }
+
+    private static void ApplyCampaign(DbDataReader r, FactTables t)
+    {
+        var id = r.GetInt32(0);
+        var c = t.Campaigns;
+        c.Ensure(id);
+        c.Present[id] = true;
+        c.Opened[id] = r.GetInt64(1);
+        c.Deadline[id] = r.GetInt64(2);
+    }
+
+    private static void ApplyTask(DbDataReader r, FactTables t)
+    {
+        var id = r.GetInt32(0);
+        var c = t.Tasks;
+        c.Ensure(id);
+        c.Present[id] = true;
+        c.Campaign[id] = r.GetInt32(1);
+        c.Token[id] = r.GetInt32(2);
+        c.Answered[id] = Enum.Parse<AttestationAnswer>(r.GetString(3)) != AttestationAnswer.None;
+        c.AnsweredAt[id] = Instant(r, 4);
+    }
+
+    private static void ApplyOccurrence(DbDataReader r, FactTables t)
+    {
+        var id = checked((int)r.GetInt64(0));
+        var c = t.Occurrences;
+        c.Ensure(id);
+        c.Present[id] = true;
+        c.Token[id] = r.GetInt32(1);
+        c.Repository[id] = t.Repositories.Intern(r.IsDBNull(2) ? null : r.GetString(2));
+    }
+
+    private static long Instant(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? FactTables.Never : r.GetInt64(ordinal);
+}

@@ -1,0 +1,219 @@
+using GovernanceDashboard.Domain;
+using GovernanceDashboard.Facts;
+
+namespace GovernanceDashboard.Inventory;
+
+/// <summary>The inventory's filters and sorts over the in-memory facts: which tokens match, how many, and the ids of one
+/// page in order, without reading the big tables (<see cref="TokenInventory"/> then reads just that page's rows).</summary>
+internal static class TokenSelection
+{
+    /// <summary>Status order of <see cref="TokenSort.StatusAsc"/>: what needs attention first.</summary>
+    private static readonly int[] StatusOrder = [1, 0, 3, 2]; // Active, Exposed, Revoked, Expired → Exposed, Active, Expired, Revoked
+
+    /// <summary>Platform order of <see cref="TokenSort.PlatformAsc"/>: by name.</summary>
+    private static readonly int[] PlatformOrder = Enum.GetValues<TokenPlatform>().Select(p => Enum.GetNames<TokenPlatform>().Order(StringComparer.Ordinal).ToList().IndexOf(p.ToString())).ToArray();
+
+    public sealed record Result(int Total, IReadOnlyList<(int Id, TokenStatus Status)> Page);
+
+    /// <param name="skip">matching tokens before the page, in sort order</param>
+    /// <param name="take">the page's size (int.MaxValue for every match, as the CSV export wants)</param>
+    public static Result Select(FactTables facts, TokenFilter filter, TokenSort sort, DateTimeOffset now, int skip, int take)
+    {
+        var at = FactTables.Millis(now);
+        var t = facts.Tokens;
+        var exposed = OpenExposures(facts, at);
+        var match = Matcher(facts, filter, at, exposed);
+        var key = SortKey(facts, sort, at);
+
+        var entries = new List<Entry>();
+        for (var id = 1; id <= t.MaxId; id++)
+            if (t.Present[id] && match(id)) entries.Add(new Entry(key(id, exposed[id]), id));
+        var descending = sort is TokenSort.LastSeenDesc or TokenSort.FirstSeenDesc;
+        var page = Page(entries, skip, take, descending ? Entry.Descending : Entry.Ascending);
+        return new Result(entries.Count, page.Select(e => (e.Id, t.StatusAt(e.Id, at, exposed[e.Id]))).ToList());
+    }
+
+    /// <summary>Tokens with an exposure open at <paramref name="at"/>.</summary>
+    internal static bool[] OpenExposures(FactTables facts, long at)
+    {
+        var e = facts.Exposures;
+        var exposed = new bool[facts.Tokens.MaxId + 1];
+        for (var id = 1; id <= e.MaxId; id++)
+            if (e.Present[id] && e.OpenAt(id, at) && e.Token[id] < exposed.Length) exposed[e.Token[id]] = true;
+        return exposed;
+    }
+
+    private static Func<int, bool> Matcher(FactTables facts, TokenFilter f, long at, bool[] exposed)
+    {
+        var t = facts.Tokens;
+        var people = facts.People;
+        var tests = new List<Func<int, bool>>();
+        bool IsActive(int id) => t.StatusAt(id, at, exposed[id]) is TokenStatus.Active or TokenStatus.Exposed;
+
+        if (f.VisibleToPersonId is { } me) tests.Add(id => t.Owner[id] == me || t.Suggested[id] == me);
+        if (f.Platform is { } platform) tests.Add(id => t.Platform[id] == (byte)platform);
+        if (f.Kind is { } kind) tests.Add(id => t.Kind[id] == (byte)kind);
+        if (f.Write is { } write) tests.Add(id => t.Write[id] == (byte)write);
+        if (f.Status is { } status) tests.Add(id => t.StatusAt(id, at, exposed[id]) == status);
+        if (!string.IsNullOrWhiteSpace(f.Team))
+        {
+            var team = Find(facts.Teams, f.Team.Trim());
+            tests.Add(id => team >= 0 && facts.TeamOf(id) == team);
+        }
+        if (!string.IsNullOrWhiteSpace(f.Organization))
+        {
+            var orgs = facts.Organizations.Containing(f.Organization.Trim());
+            tests.Add(id => t.Organizations[id] >= 0 && orgs[t.Organizations[id]]);
+        }
+        if (f.UnjustifiedWrite)
+        {
+            var justified = Justified(facts, at);
+            tests.Add(id => t.Write[id] == (byte)WriteCapability.Write && IsActive(id) && !justified[id]);
+        }
+        switch (f.Owner?.Trim().ToLowerInvariant())
+        {
+            case null or "":
+                break;
+            case "none":
+                tests.Add(id => t.Owner[id] == 0);
+                break;
+            case "orphaned":
+                // Orphaned is said of active tokens (METRICS.md): a revoked token whose owner left needs nobody.
+                tests.Add(id => t.Owner[id] is var o && o > 0 && o <= people.MaxId && people.Present[o] && !people.Active[o] && IsActive(id));
+                break;
+            case var email:
+                var person = PersonByEmail(facts, email);
+                tests.Add(id => person > 0 && t.Owner[id] == person);
+                break;
+        }
+        if (!string.IsNullOrWhiteSpace(f.Text)) tests.Add(TextMatches(facts, f.Text.Trim()));
+        return tests.Count switch
+        {
+            0 => _ => true,
+            1 => tests[0],
+            _ => id => tests.TrueForAll(test => test(id)),
+        };
+    }
+
+    /// <summary>Free text on mask, account, organisations or any occurrence's repository (ignoring case): each distinct
+    /// value is compared once, then tokens are marked through their numbers.</summary>
+    private static Func<int, bool> TextMatches(FactTables facts, string text)
+    {
+        var t = facts.Tokens;
+        var masks = facts.Masks.Containing(text);
+        var accounts = facts.Accounts.Containing(text);
+        var orgs = facts.Organizations.Containing(text);
+        var repos = facts.Repositories.Containing(text);
+        var inRepository = new bool[t.MaxId + 1];
+        var o = facts.Occurrences;
+        for (var id = 1; id <= o.MaxId; id++)
+            if (o.Present[id] && o.Repository[id] >= 0 && repos[o.Repository[id]] && o.Token[id] < inRepository.Length) inRepository[o.Token[id]] = true;
+        return id => masks[t.Mask[id]] || (t.Account[id] >= 0 && accounts[t.Account[id]])
+            || (t.Organizations[id] >= 0 && orgs[t.Organizations[id]]) || inRepository[id];
+    }
+
+    private static bool[] Justified(FactTables facts, long at)
+    {
+        var g = facts.Grants;
+        var justified = new bool[facts.Tokens.MaxId + 1];
+        for (var id = 1; id <= g.MaxId; id++)
+            if (g.Present[id] && g.CoversAt(id, at) && g.Token[id] < justified.Length) justified[g.Token[id]] = true;
+        return justified;
+    }
+
+    private static Func<int, bool, long> SortKey(FactTables facts, TokenSort sort, long at)
+    {
+        var t = facts.Tokens;
+        switch (sort)
+        {
+            case TokenSort.FirstSeenDesc or TokenSort.FirstSeenAsc:
+                return (id, _) => t.FirstSeen[id];
+            case TokenSort.PlatformAsc:
+                return (id, _) => PlatformOrder[t.Platform[id]];
+            case TokenSort.StatusAsc:
+                return (id, exposed) => StatusOrder[(int)t.StatusAt(id, at, exposed)];
+            case TokenSort.MaskAsc:
+                var maskRank = facts.Masks.OrdinalRanks();
+                return (id, _) => maskRank[t.Mask[id]];
+            case TokenSort.OwnerAsc:
+                // By the owner's e-mail; tokens without an owner first (as SQL sorts NULL).
+                var people = facts.People;
+                var byEmail = Enumerable.Range(1, people.MaxId).Where(p => people.Present[p]).OrderBy(p => people.Email[p], StringComparer.Ordinal).ToArray();
+                var emailRank = new long[people.MaxId + 1];
+                for (var r = 0; r < byEmail.Length; r++) emailRank[byEmail[r]] = r + 1;
+                return (id, _) => t.Owner[id] is var o && o > 0 && o < emailRank.Length ? emailRank[o] : 0;
+            default:
+                return (id, _) => t.LastSeen[id];
+        }
+    }
+
+    private static int Find(StringTable table, string value)
+    {
+        for (var i = 0; i < table.Count; i++)
+            if (string.Equals(table[i], value, StringComparison.Ordinal)) return i;
+        return -1;
+    }
+
+    private static int PersonByEmail(FactTables facts, string email)
+    {
+        var people = facts.People;
+        for (var id = 1; id <= people.MaxId; id++)
+            if (people.Present[id] && string.Equals(people.Email[id], email, StringComparison.OrdinalIgnoreCase)) return id;
+        return 0;
+    }
+
+    /// <summary>The entries at ranks [skip, skip + take) in order: selects around the page (quickselect, linear on average)
+    /// and sorts only the page, so a deep page of a million matches does not sort them all.</summary>
+    private static Entry[] Page(List<Entry> entries, int skip, int take, Comparison<Entry> compare)
+    {
+        var all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entries);
+        if (skip >= all.Length) return [];
+        var end = (int)Math.Min((long)skip + take, all.Length);
+        if (all.Length > 4096 && end - skip < all.Length / 2)
+        {
+            Nth(all, skip, compare);
+            Nth(all[skip..], end - skip - 1, compare);
+        }
+        else
+        {
+            all.Sort(compare);
+        }
+        var page = all[skip..end].ToArray();
+        Array.Sort(page, compare);
+        return page;
+    }
+
+    /// <summary>Puts the element of rank <paramref name="k"/> at k, smaller ones before it and larger ones after (Hoare).</summary>
+    private static void Nth(Span<Entry> items, int k, Comparison<Entry> compare)
+    {
+        int lo = 0, hi = items.Length - 1;
+        var random = new Random(items.Length);
+        while (lo < hi)
+        {
+            var pivot = items[random.Next(lo, hi + 1)];
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (compare(items[i], pivot) < 0) i++;
+                while (compare(items[j], pivot) > 0) j--;
+                if (i <= j)
+                {
+                    (items[i], items[j]) = (items[j], items[i]);
+                    i++;
+                    j--;
+                }
+            }
+            // Now [lo..j] ≤ pivot ≤ [i..hi], and what lies between equals the pivot.
+            if (k <= j) hi = j;
+            else if (k >= i) lo = i;
+            else return;
+        }
+    }
+
+    private readonly record struct Entry(long Key, int Id)
+    {
+        public static int Ascending(Entry a, Entry b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Id.CompareTo(b.Id);
+
+        public static int Descending(Entry a, Entry b) => Ascending(b, a);
+    }
+}

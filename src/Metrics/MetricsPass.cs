@@ -1,0 +1,190 @@
+using GovernanceDashboard.Domain;
+using GovernanceDashboard.Facts;
+using GovernanceDashboard.Settings;
+
+namespace GovernanceDashboard.Metrics;
+
+/// <summary>METRICS.md over the in-memory facts: one pass over exposures, grants, tokens and the current campaign's
+/// tasks, tallied per team (the owner's team as the directory says now), so the organisation's figures and every
+/// team's come from the same pass and the same formulas.</summary>
+internal static class MetricsPass
+{
+    private const long MillisPerHour = 3_600_000;
+
+    public static TeamMetrics Run(FactTables facts, DateTimeOffset asOf, DateTimeOffset? ttrFrom, GovernanceSettings settings, bool teams)
+    {
+        var at = FactTables.Millis(asOf);
+        var from = ttrFrom is { } f ? FactTables.Millis(f) : long.MinValue;
+        // One tally per team number, and the last for tokens with no owner or an owner without a team.
+        var tallies = new Tally[facts.Teams.Count + 1];
+        for (var i = 0; i < tallies.Length; i++) tallies[i] = new Tally();
+        Tally TallyOf(int token) => facts.TeamOf(token) is var team and >= 0 ? tallies[team] : tallies[^1];
+
+        var exposed = Exposures(facts, at, from, settings, TallyOf);
+        var justified = Justified(facts, at);
+        Tokens(facts, at, exposed, justified, TallyOf);
+        var campaign = Attestation(facts, at, TallyOf);
+
+        var organisation = new Tally();
+        foreach (var tally in tallies) organisation.Add(tally);
+        var byTeam = new Dictionary<string, MetricsSnapshot>(StringComparer.Ordinal);
+        if (teams)
+            for (var team = 0; team < facts.Teams.Count; team++)
+                if (tallies[team].Total > 0 || tallies[team].Exposures > 0)
+                    byTeam[facts.Teams[team]] = tallies[team].Snapshot(asOf, campaign, settings);
+        return new TeamMetrics(organisation.Snapshot(asOf, campaign, settings), byTeam, new Tally().Snapshot(asOf, campaign, settings));
+    }
+
+    /// <summary>Tallies exposures detected by <paramref name="at"/>; returns which tokens have one open then.</summary>
+    private static bool[] Exposures(FactTables facts, long at, long from, GovernanceSettings settings, Func<int, Tally> tallyOf)
+    {
+        var e = facts.Exposures;
+        var exposed = new bool[facts.Tokens.MaxId + 1];
+        var slaHours = Enum.GetValues<Severity>().Select(settings.SlaHoursFor).ToArray();
+        // An open exposure is past its SLA when it was detected before `at` minus its severity's target.
+        var breachedBefore = slaHours.Select(h => at - (long)Math.Round(h * MillisPerHour)).ToArray();
+        for (var id = 1; id <= e.MaxId; id++)
+        {
+            if (!e.Present[id] || e.Detected[id] > at) continue;
+            var token = e.Token[id];
+            var severity = e.Severity[id];
+            var tally = tallyOf(token);
+            tally.Exposures++;
+            if (e.OpenAt(id, at))
+            {
+                if (token < exposed.Length) exposed[token] = true;
+                tally.Open++;
+                tally.OpenBySeverity[severity]++;
+                if (e.Detected[id] < breachedBefore[severity]) tally.Breached++;
+                tally.OldestOpen = Math.Min(tally.OldestOpen, e.Detected[id]);
+            }
+            if (e.Remediated[id] <= at) tally.Remediated++;
+            if (e.Dismissed[id] <= at) tally.Dismissed++;
+            // Time to remediate: remediated in the window [from, asOf]; dismissals are excluded, as GitHub and GitLab exclude them.
+            if (e.State[id] == (byte)ExposureState.Remediated && e.Remediated[id] <= at && e.Remediated[id] >= from)
+            {
+                var hours = Hours(e.Remediated[id] - e.Detected[id]);
+                tally.Remediations.Add(hours);
+                if (hours <= slaHours[severity]) tally.WithinSla++;
+            }
+        }
+        return exposed;
+    }
+
+    /// <summary>Tokens covered by an approved, unexpired, not withdrawn grant at <paramref name="at"/>.</summary>
+    private static bool[] Justified(FactTables facts, long at)
+    {
+        var g = facts.Grants;
+        var justified = new bool[facts.Tokens.MaxId + 1];
+        for (var id = 1; id <= g.MaxId; id++)
+            if (g.Present[id] && g.CoversAt(id, at) && g.Token[id] < justified.Length) justified[g.Token[id]] = true;
+        return justified;
+    }
+
+    /// <summary>Tallies every token first detected by <paramref name="at"/>, classified as of then.</summary>
+    private static void Tokens(FactTables facts, long at, bool[] exposed, bool[] justified, Func<int, Tally> tallyOf)
+    {
+        var t = facts.Tokens;
+        var people = facts.People;
+        for (var id = 1; id <= t.MaxId; id++)
+        {
+            if (!t.Present[id] || t.FirstSeen[id] > at) continue;
+            var tally = tallyOf(id);
+            var status = t.StatusAt(id, at, exposed[id]);
+            tally.Total++;
+            tally.ByPlatform[t.Platform[id]]++;
+            tally.ByStatus[(int)status]++;
+            // Active: neither revoked nor expired (exposed tokens are active).
+            if (status is TokenStatus.Revoked or TokenStatus.Expired) continue;
+            tally.Active++;
+            var owner = t.Owner[id];
+            if (owner > 0 && owner <= people.MaxId && people.Present[owner])
+            {
+                // A confirmed owner who is an active person counts; one who left makes the token orphaned.
+                if (people.Active[owner]) tally.Owned++;
+                else tally.Orphaned++;
+            }
+            switch ((WriteCapability)t.Write[id])
+            {
+                case WriteCapability.Write:
+                    tally.WriteCapable++;
+                    if (justified[id]) tally.Justified++;
+                    break;
+                case WriteCapability.Unknown:
+                    tally.Unknown++;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Tallies the current campaign's tasks (the latest opened at or before <paramref name="at"/>); returns its id.</summary>
+    private static int? Attestation(FactTables facts, long at, Func<int, Tally> tallyOf)
+    {
+        var c = facts.Campaigns;
+        var campaign = 0;
+        for (var id = 1; id <= c.MaxId; id++)
+            if (c.Present[id] && c.Opened[id] <= at && (campaign == 0 || c.Opened[id] >= c.Opened[campaign])) campaign = id;
+        if (campaign == 0) return null;
+        var deadline = c.Deadline[campaign];
+        var tasks = facts.Tasks;
+        for (var id = 1; id <= tasks.MaxId; id++)
+        {
+            if (!tasks.Present[id] || tasks.Campaign[id] != campaign) continue;
+            var tally = tallyOf(tasks.Token[id]);
+            tally.Due++;
+            // Answered (keep / reduce scope / revoke) before the deadline.
+            if (tasks.Answered[id] && tasks.AnsweredAt[id] <= deadline && tasks.AnsweredAt[id] <= at) tally.Attested++;
+        }
+        return campaign;
+    }
+
+    /// <summary>Hours between two instants exactly as <see cref="TimeSpan.TotalHours"/> computes them.</summary>
+    private static double Hours(long millis) => (double)(millis * TimeSpan.TicksPerMillisecond) / TimeSpan.TicksPerHour;
+
+    /// <summary>The counts of one team (or of the organisation, when tallies are added up).</summary>
+    private sealed class Tally
+    {
+        public int Total, Active, Owned, Orphaned, WriteCapable, Unknown, Justified;
+        public readonly int[] ByPlatform = new int[Enum.GetValues<TokenPlatform>().Length];
+        public readonly int[] ByStatus = new int[Enum.GetValues<TokenStatus>().Length];
+        public int Exposures, Open, Remediated, Dismissed, Breached, WithinSla, Due, Attested;
+        public long OldestOpen = FactTables.Never;
+        public readonly int[] OpenBySeverity = new int[Enum.GetValues<Severity>().Length];
+        public readonly List<double> Remediations = [];
+
+        public void Add(Tally o)
+        {
+            Total += o.Total; Active += o.Active; Owned += o.Owned; Orphaned += o.Orphaned;
+            WriteCapable += o.WriteCapable; Unknown += o.Unknown; Justified += o.Justified;
+            for (var i = 0; i < ByPlatform.Length; i++) ByPlatform[i] += o.ByPlatform[i];
+            for (var i = 0; i < ByStatus.Length; i++) ByStatus[i] += o.ByStatus[i];
+            for (var i = 0; i < OpenBySeverity.Length; i++) OpenBySeverity[i] += o.OpenBySeverity[i];
+            Exposures += o.Exposures; Open += o.Open; Remediated += o.Remediated; Dismissed += o.Dismissed; Breached += o.Breached;
+            WithinSla += o.WithinSla; Due += o.Due; Attested += o.Attested;
+            OldestOpen = Math.Min(OldestOpen, o.OldestOpen);
+            Remediations.AddRange(o.Remediations);
+        }
+
+        public MetricsSnapshot Snapshot(DateTimeOffset asOf, int? campaign, GovernanceSettings settings) => new(
+            asOf,
+            new TokenFigures(Total, Active, Named<TokenPlatform>(ByPlatform), Named<TokenStatus>(ByStatus)),
+            new OwnerCoverage(Owned, Active, Orphaned, Statistics.Ratio(Owned, Active)),
+            new WriteScopeFigures(WriteCapable, Unknown, Active, Justified, Statistics.Ratio(WriteCapable, Active), Statistics.Ratio(Justified, WriteCapable)),
+            new ExposureFigures(Exposures, Open, Remediated, Dismissed,
+                OldestOpen == FactTables.Never ? null : MetricsPass.Hours(FactTables.Millis(asOf) - OldestOpen), Breached, Named<Severity>(OpenBySeverity)),
+            TimeToRemediate(),
+            campaign is null ? new AttestationFigures(0, 0, null, null) : new AttestationFigures(Due, Attested, Statistics.Ratio(Attested, Due), campaign));
+
+        private TimeToRemediate TimeToRemediate()
+        {
+            if (Remediations.Count == 0) return new TimeToRemediate(0, null, null, null, null);
+            var sorted = Remediations.ToArray();
+            Array.Sort(sorted);
+            return new TimeToRemediate(sorted.Length, sorted.Average(), Statistics.Percentile(sorted, 0.5), Statistics.Percentile(sorted, 0.9),
+                Statistics.Ratio(WithinSla, sorted.Length));
+        }
+
+        private static Dictionary<string, int> Named<TEnum>(int[] counts) where TEnum : struct, Enum =>
+            Enum.GetValues<TEnum>().ToDictionary(v => v.ToString(), v => counts[Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)]);
+    }
+}
