@@ -26,6 +26,11 @@ public sealed class GovernanceFacts(IDbContextFactory<GovernanceDbContext> dbFac
     private FactTables? _tables;
     private long _seq = -1;
 
+    private int _fullLoads;
+
+    /// <summary>How many times everything was read (once at start; again after a large change or pruned entries).</summary>
+    public int FullLoads => Volatile.Read(ref _fullLoads);
+
     /// <summary>The change log sequence number the projection has read through.</summary>
     public long Sequence => Volatile.Read(ref _seq);
 
@@ -100,6 +105,7 @@ public sealed class GovernanceFacts(IDbContextFactory<GovernanceDbContext> dbFac
         var watch = Stopwatch.StartNew();
         var tables = new FactTables();
         FactsLoader.LoadAll(connection, tx, tables);
+        Interlocked.Increment(ref _fullLoads);
         _lock.EnterWriteLock();
         try
         {

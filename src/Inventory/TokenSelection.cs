@@ -25,12 +25,21 @@ internal static class TokenSelection
         var match = Matcher(facts, filter, at, exposed);
         var key = SortKey(facts, sort, at);
 
-        var entries = new List<Entry>();
-        for (var id = 1; id <= t.MaxId; id++)
-            if (t.Present[id] && match(id)) entries.Add(new Entry(key(id, exposed[id]), id));
-        var descending = sort is TokenSort.LastSeenDesc or TokenSort.FirstSeenDesc;
-        var page = Page(entries, skip, take, descending ? Entry.Descending : Entry.Ascending);
-        return new Result(entries.Count, page.Select(e => (e.Id, t.StatusAt(e.Id, at, exposed[e.Id]))).ToList());
+        // Descending sorts negate key and id, so one ascending order serves every sort.
+        var sign = sort is TokenSort.LastSeenDesc or TokenSort.FirstSeenDesc ? -1 : 1;
+        var entries = System.Buffers.ArrayPool<Entry>.Shared.Rent(t.MaxId + 1);
+        try
+        {
+            var count = 0;
+            for (var id = 1; id <= t.MaxId; id++)
+                if (t.Present[id] && match(id)) entries[count++] = new Entry(sign * key(id, exposed[id]), sign * id);
+            var page = Page(entries.AsSpan(0, count), skip, take);
+            return new Result(count, page.Select(e => (Math.Abs(e.Id), t.StatusAt(Math.Abs(e.Id), at, exposed[Math.Abs(e.Id)]))).ToList());
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<Entry>.Shared.Return(entries);
+        }
     }
 
     /// <summary>Tokens with an exposure open at <paramref name="at"/>.</summary>
@@ -87,11 +96,17 @@ internal static class TokenSelection
                 break;
         }
         if (!string.IsNullOrWhiteSpace(f.Text)) tests.Add(TextMatches(facts, f.Text.Trim()));
-        return tests.Count switch
+        var all = tests.ToArray();
+        return all.Length switch
         {
             0 => _ => true,
-            1 => tests[0],
-            _ => id => tests.TrueForAll(test => test(id)),
+            1 => all[0],
+            _ => id =>
+            {
+                foreach (var test in all)
+                    if (!test(id)) return false;
+                return true;
+            },
         };
     }
 
@@ -164,27 +179,26 @@ internal static class TokenSelection
 
     /// <summary>The entries at ranks [skip, skip + take) in order: selects around the page (quickselect, linear on average)
     /// and sorts only the page, so a deep page of a million matches does not sort them all.</summary>
-    private static Entry[] Page(List<Entry> entries, int skip, int take, Comparison<Entry> compare)
+    private static Entry[] Page(Span<Entry> all, int skip, int take)
     {
-        var all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entries);
         if (skip >= all.Length) return [];
         var end = (int)Math.Min((long)skip + take, all.Length);
         if (all.Length > 4096 && end - skip < all.Length / 2)
         {
-            Nth(all, skip, compare);
-            Nth(all[skip..], end - skip - 1, compare);
+            Nth(all, skip);
+            Nth(all[skip..], end - skip - 1);
         }
         else
         {
-            all.Sort(compare);
+            all.Sort();
         }
         var page = all[skip..end].ToArray();
-        Array.Sort(page, compare);
+        Array.Sort(page);
         return page;
     }
 
     /// <summary>Puts the element of rank <paramref name="k"/> at k, smaller ones before it and larger ones after (Hoare).</summary>
-    private static void Nth(Span<Entry> items, int k, Comparison<Entry> compare)
+    private static void Nth(Span<Entry> items, int k)
     {
         int lo = 0, hi = items.Length - 1;
         var random = new Random(items.Length);
@@ -194,8 +208,8 @@ internal static class TokenSelection
             int i = lo, j = hi;
             while (i <= j)
             {
-                while (compare(items[i], pivot) < 0) i++;
-                while (compare(items[j], pivot) > 0) j--;
+                while (items[i].CompareTo(pivot) < 0) i++;
+                while (items[j].CompareTo(pivot) > 0) j--;
                 if (i <= j)
                 {
                     (items[i], items[j]) = (items[j], items[i]);
@@ -210,10 +224,9 @@ internal static class TokenSelection
         }
     }
 
-    private readonly record struct Entry(long Key, int Id)
+    /// <summary>A sort key and the token id as tie-break (both negated for a descending sort).</summary>
+    private readonly record struct Entry(long Key, int Id) : IComparable<Entry>
     {
-        public static int Ascending(Entry a, Entry b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Id.CompareTo(b.Id);
-
-        public static int Descending(Entry a, Entry b) => Ascending(b, a);
+        public int CompareTo(Entry other) => Key != other.Key ? Key.CompareTo(other.Key) : Id.CompareTo(other.Id);
     }
 }

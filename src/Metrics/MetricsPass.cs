@@ -18,7 +18,10 @@ internal static class MetricsPass
         // One tally per team number, and the last for tokens with no owner or an owner without a team.
         var tallies = new Tally[facts.Teams.Count + 1];
         for (var i = 0; i < tallies.Length; i++) tallies[i] = new Tally();
-        Tally TallyOf(int token) => facts.TeamOf(token) is var team and >= 0 ? tallies[team] : tallies[^1];
+        // Each token's tally, looked up once: exposures, tokens and tasks all tally by their token's team.
+        var tallyOfToken = new Tally[facts.Tokens.MaxId + 1];
+        for (var id = 1; id < tallyOfToken.Length; id++) tallyOfToken[id] = facts.TeamOf(id) is var team and >= 0 ? tallies[team] : tallies[^1];
+        Tally TallyOf(int token) => token < tallyOfToken.Length ? tallyOfToken[token] : tallies[^1];
 
         var exposed = Exposures(facts, at, from, settings, TallyOf);
         var justified = Justified(facts, at);
@@ -178,10 +181,9 @@ internal static class MetricsPass
         private TimeToRemediate TimeToRemediate()
         {
             if (Remediations.Count == 0) return new TimeToRemediate(0, null, null, null, null);
-            var sorted = Remediations.ToArray();
-            Array.Sort(sorted);
-            return new TimeToRemediate(sorted.Length, sorted.Average(), Statistics.Percentile(sorted, 0.5), Statistics.Percentile(sorted, 0.9),
-                Statistics.Ratio(WithinSla, sorted.Length));
+            var hours = Remediations.ToArray();
+            return new TimeToRemediate(hours.Length, hours.Average(), Statistics.PercentileOfUnsorted(hours, 0.5),
+                Statistics.PercentileOfUnsorted(hours, 0.9), Statistics.Ratio(WithinSla, hours.Length));
         }
 
         private static Dictionary<string, int> Named<TEnum>(int[] counts) where TEnum : struct, Enum =>

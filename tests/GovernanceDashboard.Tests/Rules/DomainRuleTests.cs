@@ -63,9 +63,33 @@ public class DomainRuleTests
     [InlineData(new double[] { 10 }, 0.9, 10)]
     [InlineData(new double[] { 1, 3, 5, 7, 9 }, 0.5, 5)]
     [InlineData(new double[] { 0, 10 }, 0.9, 9)]
-    public void Percentiles_interpolate_linearly_between_closest_ranks(double[] sorted, double p, double expected) =>
+    public void Percentiles_interpolate_linearly_between_closest_ranks(double[] sorted, double p, double expected)
+    {
         Assert.Equal(expected, Statistics.Percentile(sorted, p)!.Value, precision: 9);
+        // The same without sorting, from the values reversed.
+        Assert.Equal(expected, Statistics.PercentileOfUnsorted(sorted.Reverse().ToArray(), p)!.Value, precision: 9);
+    }
+
+    [Theory]
+    [InlineData(1, 0.5)]
+    [InlineData(2, 0.9)]
+    [InlineData(5_001, 0.5)]
+    [InlineData(10_000, 0.9)]
+    [InlineData(10_000, 0.0)]
+    [InlineData(10_000, 1.0)]
+    public void Percentiles_selected_without_sorting_equal_those_of_the_sorted_values(int count, double p)
+    {
+        // Many repeated values (whole hours), as remediation times often are.
+        var random = new Random(count);
+        var values = Enumerable.Range(0, count).Select(_ => (double)random.Next(0, count / 3 + 1)).ToArray();
+        var sorted = values.Order().ToArray();
+        Assert.Equal(Statistics.Percentile(sorted, p), Statistics.PercentileOfUnsorted(values, p));
+    }
 
     [Fact]
-    public void A_percentile_of_nothing_is_null() => Assert.Null(Statistics.Percentile([], 0.5));
+    public void A_percentile_of_nothing_is_null()
+    {
+        Assert.Null(Statistics.Percentile([], 0.5));
+        Assert.Null(Statistics.PercentileOfUnsorted([], 0.5));
+    }
 }
