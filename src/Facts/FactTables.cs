@@ -32,6 +32,9 @@ internal sealed class FactTables
     }
 
     public static long Millis(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
+
+    /// <summary>Hours in a span of milliseconds, exactly as <see cref="TimeSpan.TotalHours"/> computes them.</summary>
+    public static double Hours(long millis) => (double)(millis * TimeSpan.TicksPerMillisecond) / TimeSpan.TicksPerHour;
 }
 
 /// <summary>Columns of one entity: a presence flag per id and the highest id seen.</summary>

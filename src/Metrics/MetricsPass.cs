@@ -66,7 +66,7 @@ internal static class MetricsPass
             // Time to remediate: remediated in the window [from, asOf]; dismissals are excluded, as GitHub and GitLab exclude them.
             if (e.State[id] == (byte)ExposureState.Remediated && e.Remediated[id] <= at && e.Remediated[id] >= from)
             {
-                var hours = Hours(e.Remediated[id] - e.Detected[id]);
+                var hours = FactTables.Hours(e.Remediated[id] - e.Detected[id]);
                 tally.Remediations.Add(hours);
                 if (hours <= slaHours[severity]) tally.WithinSla++;
             }
@@ -141,9 +141,6 @@ internal static class MetricsPass
         return campaign;
     }
 
-    /// <summary>Hours between two instants exactly as <see cref="TimeSpan.TotalHours"/> computes them.</summary>
-    private static double Hours(long millis) => (double)(millis * TimeSpan.TicksPerMillisecond) / TimeSpan.TicksPerHour;
-
     /// <summary>The counts of one team (or of the organisation, when tallies are added up).</summary>
     private sealed class Tally
     {
@@ -174,7 +171,7 @@ internal static class MetricsPass
             new OwnerCoverage(Owned, Active, Orphaned, Statistics.Ratio(Owned, Active)),
             new WriteScopeFigures(WriteCapable, Unknown, Active, Justified, Statistics.Ratio(WriteCapable, Active), Statistics.Ratio(Justified, WriteCapable)),
             new ExposureFigures(Exposures, Open, Remediated, Dismissed,
-                OldestOpen == FactTables.Never ? null : MetricsPass.Hours(FactTables.Millis(asOf) - OldestOpen), Breached, Named<Severity>(OpenBySeverity)),
+                OldestOpen == FactTables.Never ? null : FactTables.Hours(FactTables.Millis(asOf) - OldestOpen), Breached, Named<Severity>(OpenBySeverity)),
             TimeToRemediate(),
             campaign is null ? new AttestationFigures(0, 0, null, null) : new AttestationFigures(Due, Attested, Statistics.Ratio(Attested, Due), campaign));
 

@@ -1,6 +1,5 @@
-using GovernanceDashboard.Data;
+using GovernanceDashboard.Facts;
 using GovernanceDashboard.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Metrics;
 
@@ -13,66 +12,91 @@ public sealed record WeeklyExposures(DateOnly WeekStart, int Opened, int Closed)
 /// <summary>Time to remediate of the exposures remediated in one month.</summary>
 public sealed record MonthlyTtr(DateOnly Month, int Count, double? MedianHours, double? P90Hours);
 
-/// <summary>Chart-ready series for the Overview, Exposures and Reports pages.</summary>
-public sealed class TrendQueries(IDbContextFactory<GovernanceDbContext> dbFactory, TimeProvider clock)
+/// <summary>Chart-ready series for the Overview, Exposures and Reports pages: one pass over the in-memory exposures.</summary>
+public sealed class TrendQueries(GovernanceFacts facts, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<MonthlyExposures>> ExposuresByMonthAsync(int months = 12, DateTimeOffset? asOf = null, CancellationToken ct = default)
+    private const long Day = 86_400_000;
+
+    public Task<IReadOnlyList<MonthlyExposures>> ExposuresByMonthAsync(int months = 12, DateTimeOffset? asOf = null, CancellationToken ct = default)
     {
         var at = asOf ?? clock.GetUtcNow();
         var firstMonth = new DateOnly(at.Year, at.Month, 1).AddMonths(-(months - 1));
-        var from = new DateTimeOffset(firstMonth.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await db.Exposures.AsNoTracking()
-            .Where(e => (e.DetectedAt >= from && e.DetectedAt <= at) || (e.RemediatedAt != null && e.RemediatedAt >= from && e.RemediatedAt <= at))
-            .Select(e => new { e.DetectedAt, e.RemediatedAt, e.State })
-            .ToListAsync(ct);
-
-        static DateOnly MonthOf(DateTimeOffset t) => new(t.UtcDateTime.Year, t.UtcDateTime.Month, 1);
-        return Enumerable.Range(0, months).Select(i =>
+        var bounds = MonthBounds(firstMonth, months);
+        var end = FactTables.Millis(at);
+        return facts.ReadAsync<IReadOnlyList<MonthlyExposures>>(f =>
         {
-            var month = firstMonth.AddMonths(i);
-            var remediated = rows.Where(r => r.State == ExposureState.Remediated && r.RemediatedAt is { } done && done <= at && MonthOf(done) == month)
-                .Select(r => (r.RemediatedAt!.Value - r.DetectedAt).TotalHours).Order().ToList();
-            return new MonthlyExposures(month, rows.Count(r => r.DetectedAt >= from && MonthOf(r.DetectedAt) == month),
-                remediated.Count, Statistics.Percentile(remediated, 0.5));
-        }).ToList();
+            var e = f.Exposures;
+            var opened = new int[months];
+            var hours = Enumerable.Range(0, months).Select(_ => new List<double>()).ToArray();
+            for (var id = 1; id <= e.MaxId; id++)
+            {
+                if (!e.Present[id]) continue;
+                if (e.Detected[id] <= end && MonthIndex(bounds, e.Detected[id]) is var o and >= 0) opened[o]++;
+                if (e.State[id] == (byte)ExposureState.Remediated && e.Remediated[id] <= end && MonthIndex(bounds, e.Remediated[id]) is var r and >= 0)
+                    hours[r].Add(FactTables.Hours(e.Remediated[id] - e.Detected[id]));
+            }
+            return Enumerable.Range(0, months).Select(i => new MonthlyExposures(firstMonth.AddMonths(i), opened[i], hours[i].Count,
+                Statistics.PercentileOfUnsorted([.. hours[i]], 0.5))).ToList();
+        }, ct);
     }
 
-    public async Task<IReadOnlyList<WeeklyExposures>> ExposuresByWeekAsync(int weeks = 26, DateTimeOffset? asOf = null, CancellationToken ct = default)
+    public Task<IReadOnlyList<WeeklyExposures>> ExposuresByWeekAsync(int weeks = 26, DateTimeOffset? asOf = null, CancellationToken ct = default)
     {
         var at = asOf ?? clock.GetUtcNow();
         var today = DateOnly.FromDateTime(at.UtcDateTime);
         var firstWeek = today.AddDays(-(((int)today.DayOfWeek + 6) % 7)).AddDays(-7 * (weeks - 1));
-        var from = new DateTimeOffset(firstWeek.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var opened = await db.Exposures.AsNoTracking().Where(e => e.DetectedAt >= from && e.DetectedAt <= at).Select(e => e.DetectedAt).ToListAsync(ct);
-        var closed = await db.Exposures.AsNoTracking()
-            .Where(e => (e.RemediatedAt >= from && e.RemediatedAt <= at) || (e.DismissedAt >= from && e.DismissedAt <= at))
-            .Select(e => e.RemediatedAt ?? e.DismissedAt).ToListAsync(ct);
-        int WeekIndex(DateTimeOffset t) => (DateOnly.FromDateTime(t.UtcDateTime).DayNumber - firstWeek.DayNumber) / 7;
-        var openedCounts = new int[weeks];
-        var closedCounts = new int[weeks];
-        foreach (var t in opened) openedCounts[Math.Clamp(WeekIndex(t), 0, weeks - 1)]++;
-        foreach (var t in closed) if (t is { } c) closedCounts[Math.Clamp(WeekIndex(c), 0, weeks - 1)]++;
-        return Enumerable.Range(0, weeks).Select(i => new WeeklyExposures(firstWeek.AddDays(7 * i), openedCounts[i], closedCounts[i])).ToList();
+        var from = FactTables.Millis(new DateTimeOffset(firstWeek.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        var end = FactTables.Millis(at);
+        return facts.ReadAsync<IReadOnlyList<WeeklyExposures>>(f =>
+        {
+            var e = f.Exposures;
+            var opened = new int[weeks];
+            var closed = new int[weeks];
+            int Week(long t) => (int)Math.Clamp(Math.Floor((t - from) / (7.0 * Day)), 0, weeks - 1);
+            bool InWindow(long t) => t >= from && t <= end;
+            for (var id = 1; id <= e.MaxId; id++)
+            {
+                if (!e.Present[id]) continue;
+                if (InWindow(e.Detected[id])) opened[Week(e.Detected[id])]++;
+                // Closed in the window: remediated or dismissed (the remediation's week when both are known).
+                if (InWindow(e.Remediated[id]) || InWindow(e.Dismissed[id]))
+                    closed[Week(e.Remediated[id] != FactTables.Never ? e.Remediated[id] : e.Dismissed[id])]++;
+            }
+            return Enumerable.Range(0, weeks).Select(i => new WeeklyExposures(firstWeek.AddDays(7 * i), opened[i], closed[i])).ToList();
+        }, ct);
     }
 
     /// <summary>Median and p90 time to remediate of the exposures remediated in each month (dismissals excluded).</summary>
-    public async Task<IReadOnlyList<MonthlyTtr>> TimeToRemediateByMonthAsync(int months = 12, DateTimeOffset? asOf = null, CancellationToken ct = default)
+    public Task<IReadOnlyList<MonthlyTtr>> TimeToRemediateByMonthAsync(int months = 12, DateTimeOffset? asOf = null, CancellationToken ct = default)
     {
         var at = asOf ?? clock.GetUtcNow();
         var firstMonth = new DateOnly(at.Year, at.Month, 1).AddMonths(-(months - 1));
-        var from = new DateTimeOffset(firstMonth.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await db.Exposures.AsNoTracking()
-            .Where(e => e.State == ExposureState.Remediated && e.RemediatedAt >= from && e.RemediatedAt <= at)
-            .Select(e => new { e.DetectedAt, RemediatedAt = e.RemediatedAt!.Value }).ToListAsync(ct);
-        return Enumerable.Range(0, months).Select(i =>
+        var bounds = MonthBounds(firstMonth, months);
+        var end = FactTables.Millis(at);
+        return facts.ReadAsync<IReadOnlyList<MonthlyTtr>>(f =>
         {
-            var month = firstMonth.AddMonths(i);
-            var hours = rows.Where(r => r.RemediatedAt.UtcDateTime.Year == month.Year && r.RemediatedAt.UtcDateTime.Month == month.Month)
-                .Select(r => (r.RemediatedAt - r.DetectedAt).TotalHours).Order().ToList();
-            return new MonthlyTtr(month, hours.Count, Statistics.Percentile(hours, 0.5), Statistics.Percentile(hours, 0.9));
-        }).ToList();
+            var e = f.Exposures;
+            var hours = Enumerable.Range(0, months).Select(_ => new List<double>()).ToArray();
+            for (var id = 1; id <= e.MaxId; id++)
+                if (e.Present[id] && e.State[id] == (byte)ExposureState.Remediated && e.Remediated[id] <= end && MonthIndex(bounds, e.Remediated[id]) is var m and >= 0)
+                    hours[m].Add(FactTables.Hours(e.Remediated[id] - e.Detected[id]));
+            return Enumerable.Range(0, months).Select(i =>
+            {
+                double[] values = [.. hours[i]];
+                return new MonthlyTtr(firstMonth.AddMonths(i), values.Length, Statistics.PercentileOfUnsorted(values, 0.5), Statistics.PercentileOfUnsorted(values, 0.9));
+            }).ToList();
+        }, ct);
+    }
+
+    /// <summary>The first instant of each month from <paramref name="first"/>, and the end of the last.</summary>
+    private static long[] MonthBounds(DateOnly first, int months) =>
+        Enumerable.Range(0, months + 1).Select(i => FactTables.Millis(new DateTimeOffset(first.AddMonths(i).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero))).ToArray();
+
+    /// <summary>Which month <paramref name="t"/> falls in, or -1 outside them all.</summary>
+    private static int MonthIndex(long[] bounds, long t)
+    {
+        if (t < bounds[0] || t >= bounds[^1]) return -1;
+        var i = Array.BinarySearch(bounds, t);
+        return i >= 0 ? i : ~i - 1;
     }
 }
