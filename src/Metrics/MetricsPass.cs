@@ -19,11 +19,13 @@ internal static class MetricsPass
         var tallies = new Tally[facts.Teams.Count + 1];
         for (var i = 0; i < tallies.Length; i++) tallies[i] = new Tally();
         // Each token's tally, looked up once: exposures, tokens and tasks all tally by their token's team.
-        var tallyOfToken = new Tally[facts.Tokens.MaxId + 1];
-        for (var id = 1; id < tallyOfToken.Length; id++) tallyOfToken[id] = facts.TeamOf(id) is var team and >= 0 ? tallies[team] : tallies[^1];
-        Tally TallyOf(int token) => token < tallyOfToken.Length ? tallyOfToken[token] : tallies[^1];
+        var slotOfToken = new int[facts.Tokens.MaxId + 1];
+        for (var id = 1; id < slotOfToken.Length; id++) slotOfToken[id] = facts.TeamOf(id) is var team and >= 0 ? team : tallies.Length - 1;
+        Tally TallyOf(int token) => tallies[token < slotOfToken.Length ? slotOfToken[token] : tallies.Length - 1];
 
-        var exposed = Exposures(facts, at, from, settings, TallyOf);
+        // Hours to remediate, with the tally slot each belongs to, in one array for the whole organisation.
+        var remediations = new Remediations(facts.Exposures.MaxId);
+        var exposed = Exposures(facts, at, from, settings, slotOfToken, tallies, remediations);
         var justified = Justified(facts, at);
         Tokens(facts, at, exposed, justified, TallyOf);
         var campaign = Attestation(facts, at, TallyOf);
@@ -34,12 +36,13 @@ internal static class MetricsPass
         if (teams)
             for (var team = 0; team < facts.Teams.Count; team++)
                 if (tallies[team].Total > 0 || tallies[team].Exposures > 0)
-                    byTeam[facts.Teams[team]] = tallies[team].Snapshot(asOf, campaign, settings);
-        return new TeamMetrics(organisation.Snapshot(asOf, campaign, settings), byTeam, new Tally().Snapshot(asOf, campaign, settings));
+                    byTeam[facts.Teams[team]] = tallies[team].Snapshot(asOf, campaign, remediations.Of(team));
+        // Last: the organisation's percentiles reorder the shared array.
+        return new TeamMetrics(organisation.Snapshot(asOf, campaign, remediations.All()), byTeam, new Tally().Snapshot(asOf, campaign, []));
     }
 
     /// <summary>Tallies exposures detected by <paramref name="at"/>; returns which tokens have one open then.</summary>
-    private static bool[] Exposures(FactTables facts, long at, long from, GovernanceSettings settings, Func<int, Tally> tallyOf)
+    private static bool[] Exposures(FactTables facts, long at, long from, GovernanceSettings settings, int[] slotOfToken, Tally[] tallies, Remediations remediations)
     {
         var e = facts.Exposures;
         var exposed = new bool[facts.Tokens.MaxId + 1];
@@ -51,7 +54,8 @@ internal static class MetricsPass
             if (!e.Present[id] || e.Detected[id] > at) continue;
             var token = e.Token[id];
             var severity = e.Severity[id];
-            var tally = tallyOf(token);
+            var slot = token < slotOfToken.Length ? slotOfToken[token] : tallies.Length - 1;
+            var tally = tallies[slot];
             tally.Exposures++;
             if (e.OpenAt(id, at))
             {
@@ -67,7 +71,7 @@ internal static class MetricsPass
             if (e.State[id] == (byte)ExposureState.Remediated && e.Remediated[id] <= at && e.Remediated[id] >= from)
             {
                 var hours = FactTables.Hours(e.Remediated[id] - e.Detected[id]);
-                tally.Remediations.Add(hours);
+                remediations.Add(hours, slot);
                 if (hours <= slaHours[severity]) tally.WithinSla++;
             }
         }
@@ -141,6 +145,30 @@ internal static class MetricsPass
         return campaign;
     }
 
+    /// <summary>Every remediation's hours and tally slot, in one array.</summary>
+    private sealed class Remediations(int capacity)
+    {
+        private readonly double[] _hours = new double[capacity];
+        private readonly int[] _slots = new int[capacity];
+        private int _count;
+
+        public void Add(double hours, int slot)
+        {
+            _hours[_count] = hours;
+            _slots[_count++] = slot;
+        }
+
+        public double[] Of(int slot)
+        {
+            var hours = new List<double>();
+            for (var i = 0; i < _count; i++)
+                if (_slots[i] == slot) hours.Add(_hours[i]);
+            return [.. hours];
+        }
+
+        public double[] All() => _count == _hours.Length ? _hours : _hours[.._count];
+    }
+
     /// <summary>The counts of one team (or of the organisation, when tallies are added up).</summary>
     private sealed class Tally
     {
@@ -150,7 +178,6 @@ internal static class MetricsPass
         public int Exposures, Open, Remediated, Dismissed, Breached, WithinSla, Due, Attested;
         public long OldestOpen = FactTables.Never;
         public readonly int[] OpenBySeverity = new int[Enum.GetValues<Severity>().Length];
-        public readonly List<double> Remediations = [];
 
         public void Add(Tally o)
         {
@@ -162,23 +189,21 @@ internal static class MetricsPass
             Exposures += o.Exposures; Open += o.Open; Remediated += o.Remediated; Dismissed += o.Dismissed; Breached += o.Breached;
             WithinSla += o.WithinSla; Due += o.Due; Attested += o.Attested;
             OldestOpen = Math.Min(OldestOpen, o.OldestOpen);
-            Remediations.AddRange(o.Remediations);
         }
 
-        public MetricsSnapshot Snapshot(DateTimeOffset asOf, int? campaign, GovernanceSettings settings) => new(
+        public MetricsSnapshot Snapshot(DateTimeOffset asOf, int? campaign, double[] hours) => new(
             asOf,
             new TokenFigures(Total, Active, Named<TokenPlatform>(ByPlatform), Named<TokenStatus>(ByStatus)),
             new OwnerCoverage(Owned, Active, Orphaned, Statistics.Ratio(Owned, Active)),
             new WriteScopeFigures(WriteCapable, Unknown, Active, Justified, Statistics.Ratio(WriteCapable, Active), Statistics.Ratio(Justified, WriteCapable)),
             new ExposureFigures(Exposures, Open, Remediated, Dismissed,
                 OldestOpen == FactTables.Never ? null : FactTables.Hours(FactTables.Millis(asOf) - OldestOpen), Breached, Named<Severity>(OpenBySeverity)),
-            TimeToRemediate(),
+            TimeToRemediate(hours),
             campaign is null ? new AttestationFigures(0, 0, null, null) : new AttestationFigures(Due, Attested, Statistics.Ratio(Attested, Due), campaign));
 
-        private TimeToRemediate TimeToRemediate()
+        private TimeToRemediate TimeToRemediate(double[] hours)
         {
-            if (Remediations.Count == 0) return new TimeToRemediate(0, null, null, null, null);
-            var hours = Remediations.ToArray();
+            if (hours.Length == 0) return new TimeToRemediate(0, null, null, null, null);
             return new TimeToRemediate(hours.Length, hours.Average(), Statistics.PercentileOfUnsorted(hours, 0.5),
                 Statistics.PercentileOfUnsorted(hours, 0.9), Statistics.Ratio(WithinSla, hours.Length));
         }

@@ -48,10 +48,14 @@ internal static class OverviewRender
             await page.GotoAsync("about:blank");
             var watch = Stopwatch.StartNew();
             await page.GotoAsync("/");
+            var loaded = watch.Elapsed.TotalMilliseconds;
             await page.Locator("#gd-page[data-interactive=true]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+            var interactive = watch.Elapsed.TotalMilliseconds;
             await page.Locator("[data-testid=signal-owner-coverage]").WaitForAsync();
+            var figures = watch.Elapsed.TotalMilliseconds;
             await page.Locator("#signal-trend-chart .main-svg").First.WaitForAsync();
             await page.Locator("#exposure-trend-chart .main-svg").First.WaitForAsync();
+            Console.WriteLine($"  loaded {loaded:F0}  interactive {interactive:F0}  figures {figures:F0}  charts {watch.Elapsed.TotalMilliseconds:F0}");
             // The first load warms the browser's cache of scripts and styles, as any visit after the first finds it.
             if (i > 0) times.Add(watch.Elapsed.TotalMilliseconds);
         }
