@@ -31,6 +31,26 @@ internal sealed class FactTables
         return owner > 0 && owner <= People.MaxId && People.Present[owner] ? People.Team[owner] : -1;
     }
 
+    /// <summary>Which tokens have an exposure open at <paramref name="at"/>.</summary>
+    public bool[] ExposedAt(long at)
+    {
+        var e = Exposures;
+        var exposed = new bool[Tokens.MaxId + 1];
+        for (var id = 1; id <= e.MaxId; id++)
+            if (e.Present[id] && e.OpenAt(id, at) && e.Token[id] < exposed.Length) exposed[e.Token[id]] = true;
+        return exposed;
+    }
+
+    /// <summary>Which tokens an approved, unexpired, not withdrawn grant covers at <paramref name="at"/>.</summary>
+    public bool[] JustifiedAt(long at)
+    {
+        var g = Grants;
+        var justified = new bool[Tokens.MaxId + 1];
+        for (var id = 1; id <= g.MaxId; id++)
+            if (g.Present[id] && g.CoversAt(id, at) && g.Token[id] < justified.Length) justified[g.Token[id]] = true;
+        return justified;
+    }
+
     public static long Millis(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
 
     /// <summary>Hours in a span of milliseconds, exactly as <see cref="TimeSpan.TotalHours"/> computes them.</summary>

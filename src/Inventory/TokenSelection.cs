@@ -21,7 +21,7 @@ internal static class TokenSelection
     {
         var at = FactTables.Millis(now);
         var t = facts.Tokens;
-        var exposed = OpenExposures(facts, at);
+        var exposed = facts.ExposedAt(at);
         var match = Matcher(facts, filter, at, exposed);
         var key = SortKey(facts, sort, at);
 
@@ -40,16 +40,6 @@ internal static class TokenSelection
         {
             System.Buffers.ArrayPool<Entry>.Shared.Return(entries);
         }
-    }
-
-    /// <summary>Tokens with an exposure open at <paramref name="at"/>.</summary>
-    internal static bool[] OpenExposures(FactTables facts, long at)
-    {
-        var e = facts.Exposures;
-        var exposed = new bool[facts.Tokens.MaxId + 1];
-        for (var id = 1; id <= e.MaxId; id++)
-            if (e.Present[id] && e.OpenAt(id, at) && e.Token[id] < exposed.Length) exposed[e.Token[id]] = true;
-        return exposed;
     }
 
     private static Func<int, bool> Matcher(FactTables facts, TokenFilter f, long at, bool[] exposed)
@@ -76,7 +66,7 @@ internal static class TokenSelection
         }
         if (f.UnjustifiedWrite)
         {
-            var justified = Justified(facts, at);
+            var justified = facts.JustifiedAt(at);
             tests.Add(id => t.Write[id] == (byte)WriteCapability.Write && IsActive(id) && !justified[id]);
         }
         switch (f.Owner?.Trim().ToLowerInvariant())
@@ -125,15 +115,6 @@ internal static class TokenSelection
             if (o.Present[id] && o.Repository[id] >= 0 && repos[o.Repository[id]] && o.Token[id] < inRepository.Length) inRepository[o.Token[id]] = true;
         return id => masks[t.Mask[id]] || (t.Account[id] >= 0 && accounts[t.Account[id]])
             || (t.Organizations[id] >= 0 && orgs[t.Organizations[id]]) || inRepository[id];
-    }
-
-    private static bool[] Justified(FactTables facts, long at)
-    {
-        var g = facts.Grants;
-        var justified = new bool[facts.Tokens.MaxId + 1];
-        for (var id = 1; id <= g.MaxId; id++)
-            if (g.Present[id] && g.CoversAt(id, at) && g.Token[id] < justified.Length) justified[g.Token[id]] = true;
-        return justified;
     }
 
     private static Func<int, bool, long> SortKey(FactTables facts, TokenSort sort, long at)

@@ -26,7 +26,7 @@ internal static class MetricsPass
         // Hours to remediate, with the tally slot each belongs to, in one array for the whole organisation.
         var remediations = new Remediations(facts.Exposures.MaxId);
         var exposed = Exposures(facts, at, from, settings, slotOfToken, tallies, remediations);
-        var justified = Justified(facts, at);
+        var justified = facts.JustifiedAt(at);
         Tokens(facts, at, exposed, justified, TallyOf);
         var campaign = Attestation(facts, at, TallyOf);
 
@@ -76,16 +76,6 @@ internal static class MetricsPass
             }
         }
         return exposed;
-    }
-
-    /// <summary>Tokens covered by an approved, unexpired, not withdrawn grant at <paramref name="at"/>.</summary>
-    private static bool[] Justified(FactTables facts, long at)
-    {
-        var g = facts.Grants;
-        var justified = new bool[facts.Tokens.MaxId + 1];
-        for (var id = 1; id <= g.MaxId; id++)
-            if (g.Present[id] && g.CoversAt(id, at) && g.Token[id] < justified.Length) justified[g.Token[id]] = true;
-        return justified;
     }
 
     /// <summary>Tallies every token first detected by <paramref name="at"/>, classified as of then.</summary>
