@@ -19,7 +19,7 @@ public sealed record AttestationTaskRow(string Campaign, DateTimeOffset Deadline
 
 /// <summary>Loads a token's page; a person who neither owns it, nor is suggested for it, nor holds a reading role gets nothing,
 /// exactly as if it did not exist (changing the id in the URL reveals nothing).</summary>
-public sealed class TokenDetails(IDbContextFactory<GovernanceDbContext> dbFactory)
+public sealed class TokenDetails(IDbContextFactory<GovernanceDbContext> dbFactory, TimeProvider clock)
 {
     public const int MaxOccurrences = 200;
 
@@ -36,6 +36,9 @@ public sealed class TokenDetails(IDbContextFactory<GovernanceDbContext> dbFactor
         var exposures = await db.Exposures.AsNoTracking().Where(e => e.TokenId == id).OrderBy(e => e.DetectedAt).ToListAsync(ct);
         // The escrow never leaves the store through this page.
         foreach (var e in exposures) e.Escrow = null;
+        // Status as of now, as the grid and the metrics say it (an expiry that passed makes it Expired).
+        var now = clock.GetUtcNow();
+        token.Status = token.StatusAt(now, exposures.Any(e => e.IsOpenAt(now)));
         var grants = await db.WriteScopeGrants.AsNoTracking().Where(g => g.TokenId == id).OrderByDescending(g => g.ApprovedAt).ToListAsync(ct);
         var requests = await db.WriteScopeRequests.AsNoTracking().Include(r => r.Requester).Where(r => r.TokenId == id)
             .OrderByDescending(r => r.CreatedAt).ToListAsync(ct);

@@ -68,6 +68,23 @@ public class TokenInventoryTests
         Assert.Equal(all.Count(t => t.OwnerEmail == "p3@example.com"), owner.Total);
     }
 
+    [Fact]
+    public async Task The_token_page_and_my_tokens_say_Expired_once_the_expiry_passed_whatever_the_stored_column_says()
+    {
+        await using var store = await new TestStore().MigrateAsync();
+        Seed(store.ConnectionString);
+        var expired = (await AllAsync(store)).First(t => t.Status == TokenStatus.Expired && t.Stored == TokenStatus.Active && t.OwnerEmail is not null);
+
+        var details = await new TokenDetails(store.Factory, TimeProvider.System).LoadAsync(expired.Id, null, viewerSeesEverything: true);
+        Assert.Equal(TokenStatus.Expired, details!.Token.Status);
+
+        await using var db = store.Factory.CreateDbContext();
+        var owner = await db.People.SingleAsync(p => p.Email == expired.OwnerEmail);
+        var mine = await new GovernanceDashboard.Workflows.Ownership.OwnershipService(store.Factory, TimeProvider.System)
+            .MyTokensAsync(new GovernanceDashboard.Workflows.Actor(owner.Id, owner.Email, owner.Roles));
+        Assert.Equal(TokenStatus.Expired, mine.Single(t => t.Id == expired.Id).Status);
+    }
+
     private sealed record Row(int Id, string Mask, TokenPlatform Platform, TokenStatus Status, TokenStatus Stored, string? OwnerEmail,
         DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, List<string> Repositories);
 
