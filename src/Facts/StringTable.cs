@@ -21,6 +21,9 @@ internal sealed class StringTable
         return index;
     }
 
+    /// <summary>The number of <paramref name="value"/>, or -1 when it is not in the table.</summary>
+    public int IndexOf(string value) => _index.GetValueOrDefault(value, -1);
+
     private sealed record Ranking(int Count, int[] Ranks);
 
     private Ranking? _ranks;

@@ -1,5 +1,6 @@
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Facts;
+using GovernanceDashboard.Metrics;
 
 namespace GovernanceDashboard.Inventory;
 
@@ -56,7 +57,7 @@ internal static class TokenSelection
         if (f.Status is { } status) tests.Add(id => t.StatusAt(id, at, exposed[id]) == status);
         if (!string.IsNullOrWhiteSpace(f.Team))
         {
-            var team = Find(facts.Teams, f.Team.Trim());
+            var team = facts.Teams.IndexOf(f.Team.Trim());
             tests.Add(id => team >= 0 && facts.TeamOf(id) == team);
         }
         if (!string.IsNullOrWhiteSpace(f.Organization))
@@ -143,13 +144,6 @@ internal static class TokenSelection
         }
     }
 
-    private static int Find(StringTable table, string value)
-    {
-        for (var i = 0; i < table.Count; i++)
-            if (string.Equals(table[i], value, StringComparison.Ordinal)) return i;
-        return -1;
-    }
-
     private static int PersonByEmail(FactTables facts, string email)
     {
         var people = facts.People;
@@ -166,8 +160,8 @@ internal static class TokenSelection
         var end = (int)Math.Min((long)skip + take, all.Length);
         if (all.Length > 4096 && end - skip < all.Length / 2)
         {
-            Nth(all, skip);
-            Nth(all[skip..], end - skip - 1);
+            Statistics.SelectNth(all, skip);
+            Statistics.SelectNth(all[skip..], end - skip - 1);
         }
         else
         {
@@ -176,33 +170,6 @@ internal static class TokenSelection
         var page = all[skip..end].ToArray();
         Array.Sort(page);
         return page;
-    }
-
-    /// <summary>Puts the element of rank <paramref name="k"/> at k, smaller ones before it and larger ones after (Hoare).</summary>
-    private static void Nth(Span<Entry> items, int k)
-    {
-        int lo = 0, hi = items.Length - 1;
-        var random = new Random(items.Length);
-        while (lo < hi)
-        {
-            var pivot = items[random.Next(lo, hi + 1)];
-            int i = lo, j = hi;
-            while (i <= j)
-            {
-                while (items[i].CompareTo(pivot) < 0) i++;
-                while (items[j].CompareTo(pivot) > 0) j--;
-                if (i <= j)
-                {
-                    (items[i], items[j]) = (items[j], items[i]);
-                    i++;
-                    j--;
-                }
-            }
-            // Now [lo..j] ≤ pivot ≤ [i..hi], and what lies between equals the pivot.
-            if (k <= j) hi = j;
-            else if (k >= i) lo = i;
-            else return;
-        }
     }
 
     /// <summary>A sort key and the token id as tie-break (both negated for a descending sort).</summary>

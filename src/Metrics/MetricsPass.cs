@@ -194,8 +194,8 @@ internal static class MetricsPass
         private TimeToRemediate TimeToRemediate(double[] hours)
         {
             if (hours.Length == 0) return new TimeToRemediate(0, null, null, null, null);
-            return new TimeToRemediate(hours.Length, hours.Average(), Statistics.PercentileOfUnsorted(hours, 0.5),
-                Statistics.PercentileOfUnsorted(hours, 0.9), Statistics.Ratio(WithinSla, hours.Length));
+            return new TimeToRemediate(hours.Length, hours.Average(), Statistics.Percentile(hours, 0.5),
+                Statistics.Percentile(hours, 0.9), Statistics.Ratio(WithinSla, hours.Length));
         }
 
         private static Dictionary<string, int> Named<TEnum>(int[] counts) where TEnum : struct, Enum =>

@@ -1,30 +1,21 @@
 namespace GovernanceDashboard.Metrics;
 
-/// <summary>The few statistics METRICS.md fixes exactly.</summary>
+/// <summary>The few statistics METRICS.md fixes exactly, and the selection they (and the inventory's pages) rest on.</summary>
 public static class Statistics
 {
     /// <summary>A ratio with a zero denominator is null, never 0 or NaN.</summary>
     public static double? Ratio(int numerator, int denominator) =>
         denominator == 0 ? null : (double)numerator / denominator;
 
-    /// <summary>Percentile by linear interpolation between closest ranks (numpy's default, Excel's PERCENTILE.INC).</summary>
-    public static double? Percentile(IReadOnlyList<double> sorted, double p)
-    {
-        if (sorted.Count == 0) return null;
-        var rank = p * (sorted.Count - 1);
-        var lower = (int)Math.Floor(rank);
-        var upper = Math.Min(lower + 1, sorted.Count - 1);
-        return sorted[lower] + (rank - lower) * (sorted[upper] - sorted[lower]);
-    }
-
-    /// <summary><see cref="Percentile"/> without sorting: selects the two closest ranks (linear on average); reorders
-    /// <paramref name="values"/>.</summary>
-    public static double? PercentileOfUnsorted(double[] values, double p)
+    /// <summary>Percentile by linear interpolation between closest ranks (numpy's default, Excel's PERCENTILE.INC).
+    /// The two closest ranks are selected, not sorted (linear on average); <paramref name="values"/> is reordered.</summary>
+    public static double? Percentile(double[] values, double p)
     {
         if (values.Length == 0) return null;
         var rank = p * (values.Length - 1);
         var lower = (int)Math.Floor(rank);
-        var below = Select(values, lower);
+        SelectNth(values.AsSpan(), lower);
+        var below = values[lower];
         // After selecting rank `lower`, the next rank is the smallest value to its right.
         var above = below;
         if (lower + 1 < values.Length)
@@ -35,8 +26,9 @@ public static class Statistics
         return below + (rank - lower) * (above - below);
     }
 
-    /// <summary>Puts the value of rank <paramref name="k"/> at k, smaller ones before it and larger ones after (Hoare).</summary>
-    private static double Select(double[] items, int k)
+    /// <summary>Puts the item of rank <paramref name="k"/> at k, smaller ones before it and larger ones after
+    /// (quickselect, Hoare partition).</summary>
+    public static void SelectNth<T>(Span<T> items, int k) where T : IComparable<T>
     {
         int lo = 0, hi = items.Length - 1;
         var random = new Random(items.Length);
@@ -46,8 +38,8 @@ public static class Statistics
             int i = lo, j = hi;
             while (i <= j)
             {
-                while (items[i] < pivot) i++;
-                while (items[j] > pivot) j--;
+                while (items[i].CompareTo(pivot) < 0) i++;
+                while (items[j].CompareTo(pivot) > 0) j--;
                 if (i <= j)
                 {
                     (items[i], items[j]) = (items[j], items[i]);
@@ -55,10 +47,10 @@ public static class Statistics
                     j--;
                 }
             }
+            // Now [lo..j] ≤ pivot ≤ [i..hi], and what lies between equals the pivot.
             if (k <= j) hi = j;
             else if (k >= i) lo = i;
-            else break;
+            else return;
         }
-        return items[k];
     }
 }

@@ -36,7 +36,7 @@ public sealed class TrendQueries(GovernanceFacts facts, TimeProvider clock)
                     hours[r].Add(FactTables.Hours(e.Remediated[id] - e.Detected[id]));
             }
             return Enumerable.Range(0, months).Select(i => new MonthlyExposures(firstMonth.AddMonths(i), opened[i], hours[i].Count,
-                Statistics.PercentileOfUnsorted([.. hours[i]], 0.5))).ToList();
+                Statistics.Percentile([.. hours[i]], 0.5))).ToList();
         }, ct);
     }
 
@@ -83,7 +83,7 @@ public sealed class TrendQueries(GovernanceFacts facts, TimeProvider clock)
             return Enumerable.Range(0, months).Select(i =>
             {
                 double[] values = [.. hours[i]];
-                return new MonthlyTtr(firstMonth.AddMonths(i), values.Length, Statistics.PercentileOfUnsorted(values, 0.5), Statistics.PercentileOfUnsorted(values, 0.9));
+                return new MonthlyTtr(firstMonth.AddMonths(i), values.Length, Statistics.Percentile(values, 0.5), Statistics.Percentile(values, 0.9));
             }).ToList();
         }, ct);
     }
