@@ -5,6 +5,12 @@ public sealed class WorkflowScheduleOptions
 {
     public int IntervalSeconds { get; set; } = 300;
     public int MailIntervalSeconds { get; set; } = 60;
+
+    /// <summary>The workflow round's interval (at least a second).</summary>
+    public TimeSpan Interval => TimeSpan.FromSeconds(Math.Max(1, IntervalSeconds));
+
+    /// <summary>The mail round's interval (at least a second).</summary>
+    public TimeSpan MailInterval => TimeSpan.FromSeconds(Math.Max(1, MailIntervalSeconds));
 }
 
 /// <summary>A background service that does its work in <see cref="RunOnceAsync"/> on a timer; tests call that method with their own clock.</summary>

@@ -14,7 +14,7 @@ public sealed class GrantExpiryService(IDbContextFactory<GovernanceDbContext> db
 {
     public const string ActorName = "system:grant-expiry";
 
-    protected override TimeSpan Interval => TimeSpan.FromSeconds(Math.Max(1, schedule.Value.IntervalSeconds));
+    protected override TimeSpan Interval => schedule.Value.Interval;
 
     public override Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default) => AuditTrail.WithLockAsync(async () =>
     {

@@ -15,7 +15,7 @@ public sealed class AttestationReminderService(IDbContextFactory<GovernanceDbCon
 {
     public const string ActorName = "system:attestation-reminders";
 
-    protected override TimeSpan Interval => TimeSpan.FromSeconds(Math.Max(1, schedule.Value.IntervalSeconds));
+    protected override TimeSpan Interval => schedule.Value.Interval;
 
     public override Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default) => AuditTrail.WithLockAsync(async () =>
     {

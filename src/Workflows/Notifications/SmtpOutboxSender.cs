@@ -32,7 +32,7 @@ public sealed class SmtpOutboxSender(IDbContextFactory<GovernanceDbContext> dbFa
 
     private const int Batch = 100;
 
-    protected override TimeSpan Interval => TimeSpan.FromSeconds(Math.Max(1, schedule.Value.MailIntervalSeconds));
+    protected override TimeSpan Interval => schedule.Value.MailInterval;
 
     public override async Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default)
     {
