@@ -19,10 +19,7 @@ public sealed class TrendQueries(GovernanceFacts facts, TimeProvider clock)
 
     public Task<IReadOnlyList<MonthlyExposures>> ExposuresByMonthAsync(int months = 12, DateTimeOffset? asOf = null, CancellationToken ct = default)
     {
-        var at = asOf ?? clock.GetUtcNow();
-        var firstMonth = new DateOnly(at.Year, at.Month, 1).AddMonths(-(months - 1));
-        var bounds = MonthBounds(firstMonth, months);
-        var end = FactTables.Millis(at);
+        var (firstMonth, bounds, end) = Months(asOf ?? clock.GetUtcNow(), months);
         return facts.ReadAsync<IReadOnlyList<MonthlyExposures>>(f =>
         {
             var e = f.Exposures;
@@ -69,10 +66,7 @@ public sealed class TrendQueries(GovernanceFacts facts, TimeProvider clock)
     /// <summary>Median and p90 time to remediate of the exposures remediated in each month (dismissals excluded).</summary>
     public Task<IReadOnlyList<MonthlyTtr>> TimeToRemediateByMonthAsync(int months = 12, DateTimeOffset? asOf = null, CancellationToken ct = default)
     {
-        var at = asOf ?? clock.GetUtcNow();
-        var firstMonth = new DateOnly(at.Year, at.Month, 1).AddMonths(-(months - 1));
-        var bounds = MonthBounds(firstMonth, months);
-        var end = FactTables.Millis(at);
+        var (firstMonth, bounds, end) = Months(asOf ?? clock.GetUtcNow(), months);
         return facts.ReadAsync<IReadOnlyList<MonthlyTtr>>(f =>
         {
             var e = f.Exposures;
@@ -88,9 +82,15 @@ public sealed class TrendQueries(GovernanceFacts facts, TimeProvider clock)
         }, ct);
     }
 
-    /// <summary>The first instant of each month from <paramref name="first"/>, and the end of the last.</summary>
-    private static long[] MonthBounds(DateOnly first, int months) =>
-        Enumerable.Range(0, months + 1).Select(i => FactTables.Millis(new DateTimeOffset(first.AddMonths(i).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero))).ToArray();
+    /// <summary>The last <paramref name="months"/> months up to <paramref name="at"/>: the first month, the first instant of
+    /// each and the end of the last (for <see cref="MonthIndex"/>), and <paramref name="at"/> in milliseconds.</summary>
+    private static (DateOnly First, long[] Bounds, long End) Months(DateTimeOffset at, int months)
+    {
+        var first = new DateOnly(at.Year, at.Month, 1).AddMonths(-(months - 1));
+        var bounds = Enumerable.Range(0, months + 1)
+            .Select(i => FactTables.Millis(new DateTimeOffset(first.AddMonths(i).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero))).ToArray();
+        return (first, bounds, FactTables.Millis(at));
+    }
 
     /// <summary>Which month <paramref name="t"/> falls in, or -1 outside them all.</summary>
     private static int MonthIndex(long[] bounds, long t)
