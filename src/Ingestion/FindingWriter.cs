@@ -308,33 +308,46 @@ internal sealed class FindingWriter : IDisposable
         exposure.DetectedAt = detectedAt;
     }
 
-    /// <summary>GitHub alert states: resolved as revoked (or reported inactive) remediates; false positive, used in tests, won't fix dismiss.</summary>
+    /// <summary>
+    /// GitHub alert states (docs/imports.md): a person's resolution decides the exposure — revoked remediates it,
+    /// false positive / used in tests / won't fix dismiss it at resolved_at —; validity: inactive alone remediates it at the
+    /// scan time, and always makes the token Revoked from the scan time on.
+    /// </summary>
     private void ApplyAlertState(int tokenId, TouchedToken touched, Finding f)
     {
         if (f.Scanner != "GitHub" || f.AlertNumber is null) return;
-        if (f.AlertResolution == "revoked" && f.AlertState == "resolved")
+        var resolved = f.AlertState == "resolved";
+        if (resolved && f.AlertResolution == "revoked")
             Remediate(tokenId, touched, f.AlertResolvedAt ?? _scannedAt, "GitHub alert resolved as revoked");
+        else if (resolved && f.AlertResolution is "false_positive" or "used_in_tests" or "wont_fix")
+        {
+            if (touched.Latest is { State: ExposureState.Open } open)
+            {
+                var at = Max(f.AlertResolvedAt ?? _scannedAt, open.DetectedAt);
+                UpdateExposure(open.Id, state: ExposureState.Dismissed, dismissed: at, reason: f.AlertResolution, clearEscrow: true);
+                open.State = ExposureState.Dismissed;
+                open.HasEscrow = false;
+                ExposuresClosed++;
+                SetStatus(tokenId, TokenStatus.Active);
+            }
+            if (f.Verification == Verification.Inactive) RevokeToken(tokenId, touched, _scannedAt);
+        }
         else if (f.Verification == Verification.Inactive)
             Remediate(tokenId, touched, _scannedAt, "GitHub reported the token inactive");
-        else if (f.AlertState == "resolved" && f.AlertResolution is "false_positive" or "used_in_tests" or "wont_fix"
-                 && touched.Latest is { State: ExposureState.Open } open)
-        {
-            var at = Max(f.AlertResolvedAt ?? _scannedAt, open.DetectedAt);
-            UpdateExposure(open.Id, state: ExposureState.Dismissed, dismissed: at, reason: f.AlertResolution, clearEscrow: true);
-            open.State = ExposureState.Dismissed;
-            open.HasEscrow = false;
-            ExposuresClosed++;
-            SetStatus(tokenId, TokenStatus.Active);
-        }
     }
 
-    /// <summary>Remediation is dated by the earliest evidence of revocation, never before the exposure's detection.</summary>
-    private void Remediate(int tokenId, TouchedToken touched, DateTimeOffset at, string by)
+    private void RevokeToken(int tokenId, TouchedToken touched, DateTimeOffset at)
     {
         _revokeToken.Parameters["@at"].Value = at.ToUnixTimeMilliseconds();
         _revokeToken.Parameters["@id"].Value = tokenId;
         _revokeToken.ExecuteNonQuery();
         touched.Revoked = true;
+    }
+
+    /// <summary>Remediation is dated by the earliest evidence of revocation, never before the exposure's detection.</summary>
+    private void Remediate(int tokenId, TouchedToken touched, DateTimeOffset at, string by)
+    {
+        RevokeToken(tokenId, touched, at);
         if (touched.Latest is not { } exposure) return;
         var when = Max(at, exposure.DetectedAt);
         if (exposure.State == ExposureState.Open)
