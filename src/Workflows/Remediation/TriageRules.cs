@@ -50,7 +50,16 @@ public static class TriageRules
     }
 
     public static string? ValidateNote(string? note) =>
-        note?.Length > MaxNote ? $"A note is limited to {MaxNote} characters." : null;
+        note?.Length > MaxNote ? $"A note is limited to {MaxNote} characters." :
+        ContainsTokenValue(note) ? "A note must not contain a token's value (it would be kept in clear): name the token by its mask." : null;
+
+    private static readonly char[] WordSeparators = [' ', '\t', '\r', '\n', '"', '\'', '`', ',', ';', '(', ')', '<', '>', '='];
+
+    /// <summary>A pasted secret: a word that starts with a platform's token prefix and runs on like a real token (a mask, "hf_…x9Qz", does not).</summary>
+    private static bool ContainsTokenValue(string? text) =>
+        text is not null && text.Split(WordSeparators, StringSplitOptions.RemoveEmptyEntries)
+            .Any(word => Platforms.TokenClassifier.KnownPrefixOf(word) is { } prefix && word.Length >= prefix.Length + 20
+                && word.Skip(prefix.Length).Take(20).All(c => char.IsAsciiLetterOrDigit(c) || c == '_'));
 
     /// <summary>Closes an open exposure as dismissed. The escrowed secret is erased: a closed exposure keeps no copy of it.</summary>
     public static void Dismiss(Exposure exposure, string reason, DateTimeOffset? until, DateTimeOffset now)

@@ -208,7 +208,12 @@ public class TriageServiceTests : IAsyncLifetime
         Assert.Equal(Outcome.Invalid, (await Service.AddNoteAsync(As(_analyst), exposure.Id, "   ")).Outcome);
         Assert.Equal(Outcome.Invalid, (await Service.AddNoteAsync(As(_analyst), exposure.Id, new string('x', TriageRules.MaxNote + 1))).Outcome);
         Assert.Equal(Outcome.NotFound, (await Service.AddNoteAsync(As(_analyst), 999999, "lost")).Outcome);
+        var pasted = await Service.AddNoteAsync(As(_analyst), exposure.Id, "Still works: hf_AbCdEfGhIjKlMnOpQrStUvWxYz012345 in prod");
+        Assert.Equal(Outcome.Invalid, pasted.Outcome);
+        Assert.Contains("must not contain a token's value", pasted.Message, StringComparison.Ordinal);
+        Assert.Equal(Outcome.Invalid, (await Service.DismissAsync(As(_analyst), [exposure.Id], "used_in_tests", null, "ghp_0123456789abcdefghijABCDEFGHIJ0123")).Outcome);
         Assert.True((await Service.AddNoteAsync(As(_analyst), exposure.Id, "Asked Ada to rotate it.")).Succeeded);
+        Assert.DoesNotContain(await _h.AuditAsync(), e => (e.After ?? "").Contains("hf_AbCdEf", StringComparison.Ordinal) || (e.After ?? "").Contains("ghp_0123", StringComparison.Ordinal));
 
         var note = Assert.Single(await Service.NotesAsync(token.Id));
         Assert.Equal(exposure.Id, note.ExposureId);
