@@ -7,13 +7,13 @@ using Microsoft.Playwright;
 
 namespace GovernanceDashboard.BrowserTests;
 
-/// <summary>Triage end to end: an analyst gives an orphan token an owner and dismisses its exposure; the Overview's figures follow.</summary>
+/// <summary>Triage end to end: an analyst gives an orphan token an owner and dismisses its exposure (the Overview's figures follow), then dismisses a selection of the Exposures list.</summary>
 public class TriageFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
     private sealed record Candidate(int TokenId, string Mask, int ExposureId, string NewOwner);
 
     [Fact]
-    public async Task An_analyst_assigns_an_owner_and_dismisses_an_exposure_and_the_overview_follows()
+    public async Task An_analyst_assigns_an_owner_and_dismisses_exposures_one_and_in_bulk_and_the_overview_follows()
     {
         var candidate = await PickAsync();
         var before = await app.Services.GetRequiredService<MetricsService>().ComputeAsync();
@@ -49,6 +49,24 @@ public class TriageFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         var after = await app.Services.GetRequiredService<MetricsService>().ComputeAsync();
         Assert.Equal(before.OwnerCoverage.Owned + 1, after.OwnerCoverage.Owned);
         Assert.Equal(before.Exposures.Dismissed + 1, after.Exposures.Dismissed);
+
+        // On the Exposures list, two selected rows are dismissed in one go.
+        await page.GotoAsync("/exposures");
+        await BrowserApp.WaitForCircuitAsync(page);
+        var rows = page.Locator("[data-testid=open-exposures] tbody tr.mud-table-row");
+        await rows.First.WaitForAsync();
+        await rows.Nth(0).Locator(".mud-checkbox").ClickAsync();
+        await rows.Nth(1).Locator(".mud-checkbox").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=bulk-actions]")).ToContainTextAsync("2 selected");
+        await page.ClickAsync("[data-testid=bulk-dismiss]");
+        dialog = page.Locator(".mud-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync("2 exposures");
+        await dialog.GetByText("Used in tests (a test fixture, no access)").ClickAsync();
+        await dialog.Locator("[data-testid=submit-dismiss]").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("2 exposure(s) dismissed");
+        var bulk = await app.Services.GetRequiredService<MetricsService>().ComputeAsync();
+        Assert.Equal(after.Exposures.Dismissed + 2, bulk.Exposures.Dismissed);
+        Assert.Equal(after.Exposures.Open - 2, bulk.Exposures.Open);
     }
 
     /// <summary>An active token without an owner, with an open exposure, and a staff member without roles to own it.</summary>
