@@ -144,11 +144,18 @@ public class ExposuresApiTests(WorkflowApp app) : IClassFixture<WorkflowApp>
     [Fact]
     public async Task The_exposures_page_shows_organisation_charts_to_reading_roles_only()
     {
+        await app.TokenAsync(app.Owner);
+        await app.TokenAsync(app.Other);
+        int ownersOpen;
+        await using (var db = app.Db())
+            ownersOpen = await db.Exposures.CountAsync(e => e.State == ExposureState.Open && e.Token!.OwnerId == app.Owner.Id);
         var asOwner = await (await app.ClientAsync(app.Owner)).GetStringAsync("/exposures");
         var asAuditor = await (await app.ClientAsync(app.Auditor)).GetStringAsync("/exposures");
 
         Assert.DoesNotContain("data-testid=\"exposure-charts\"", asOwner, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"own-exposures-only\"", asOwner, StringComparison.Ordinal);
+        Assert.Contains($"The exposures of the tokens you own: {ownersOpen} open", asOwner, StringComparison.Ordinal);
+        Assert.DoesNotContain(app.Other.Email, asOwner, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"exposure-charts\"", asAuditor, StringComparison.Ordinal);
         Assert.DoesNotContain("data-testid=\"bulk-actions\"", asAuditor, StringComparison.Ordinal);
     }
