@@ -11,6 +11,7 @@ public static class GovernanceApi
         app.MapExportApi();
         app.MapWriteScopeApi();
         app.MapOwnershipApi();
+        app.MapExposuresApi();
         app.MapAttestationsApi();
         app.MapAuditApi();
         return app;

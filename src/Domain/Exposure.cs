@@ -17,6 +17,12 @@ public class Exposure
     public DateTimeOffset? DismissedAt { get; set; }
     public string? DismissalReason { get; set; }
 
+    /// <summary>For a risk accepted until a date: the exposure reopens by itself at this instant.</summary>
+    public DateTimeOffset? DismissedUntil { get; set; }
+
+    /// <summary>When the owner, their manager and the analysts were told this exposure passed its SLA (told once per open period).</summary>
+    public DateTimeOffset? SlaBreachNotifiedAt { get; set; }
+
     /// <summary>Data Protection ciphertext of the secret, kept only while open so "Revoke now" can call the platform; erased on close.</summary>
     public string? Escrow { get; set; }
 

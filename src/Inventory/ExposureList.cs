@@ -26,8 +26,12 @@ public sealed record ExposureFilter
 
 /// <summary>One exposure as people read it: its token's mask, its age, the time left to its SLA or its time to remediate.</summary>
 public sealed record ExposureRow(int Id, int TokenId, string Mask, TokenPlatform Platform, TokenKind Kind, Severity Severity, ExposureState State,
-    DateTimeOffset DetectedAt, DateTimeOffset? ClosedAt, string? Owner, string? Team, double AgeHours, double SlaHours, string? DismissalReason)
+    DateTimeOffset DetectedAt, DateTimeOffset? ClosedAt, string? Owner, string? Team, double AgeHours, double SlaHours, string? DismissalReason,
+    DateTimeOffset? DismissedUntil = null)
 {
+    /// <summary>When the exposure passes (or passed) its severity's SLA.</summary>
+    public DateTimeOffset SlaDeadline => DetectedAt.AddHours(SlaHours);
+
     /// <summary>Hours until the SLA runs out (negative: breached); for open exposures.</summary>
     public double HoursLeft => SlaHours - AgeHours;
 
@@ -52,7 +56,7 @@ public sealed class ExposureList(IDbContextFactory<GovernanceDbContext> dbFactor
 
         static IQueryable<Projected> Project(IQueryable<Exposure> exposures) => exposures.Select(e => new Projected(
             e.Id, e.TokenId, e.Token!.Mask, e.Token.Platform, e.Token.Kind, e.Severity, e.State, e.DetectedAt, e.RemediatedAt, e.DismissedAt,
-            e.Token.Owner != null ? e.Token.Owner.Email : null, e.Token.Owner != null ? e.Token.Owner.Team : null, e.DismissalReason));
+            e.Token.Owner != null ? e.Token.Owner.Email : null, e.Token.Owner != null ? e.Token.Owner.Team : null, e.DismissalReason, e.DismissedUntil));
         var skip = (page - 1) * pageSize;
         List<Projected> rows;
         if (filter.State == ExposureState.Open)
@@ -74,13 +78,14 @@ public sealed class ExposureList(IDbContextFactory<GovernanceDbContext> dbFactor
         {
             var closed = e.RemediatedAt ?? e.DismissedAt;
             return new ExposureRow(e.Id, e.TokenId, e.Mask, e.Platform, e.Kind, e.Severity, e.State, e.DetectedAt, closed, e.Owner, e.Team,
-                ((closed ?? now) - e.DetectedAt).TotalHours, settings.SlaHoursFor(e.Severity), e.DismissalReason);
+                ((closed ?? now) - e.DetectedAt).TotalHours, settings.SlaHoursFor(e.Severity), e.DismissalReason, e.DismissedUntil);
         }).ToList();
         return new PagedResult<ExposureRow>(items, total, page, pageSize);
     }
 
     private sealed record Projected(int Id, int TokenId, string Mask, TokenPlatform Platform, TokenKind Kind, Severity Severity, ExposureState State,
-        DateTimeOffset DetectedAt, DateTimeOffset? RemediatedAt, DateTimeOffset? DismissedAt, string? Owner, string? Team, string? DismissalReason);
+        DateTimeOffset DetectedAt, DateTimeOffset? RemediatedAt, DateTimeOffset? DismissedAt, string? Owner, string? Team, string? DismissalReason,
+        DateTimeOffset? DismissedUntil);
 
     private static IQueryable<Exposure> Apply(IQueryable<Exposure> query, ExposureFilter f)
     {

@@ -2,10 +2,11 @@ using GovernanceDashboard.Workflows.Approvals;
 using GovernanceDashboard.Workflows.Attestations;
 using GovernanceDashboard.Workflows.Notifications;
 using GovernanceDashboard.Workflows.Ownership;
+using GovernanceDashboard.Workflows.Remediation;
 
 namespace GovernanceDashboard.Workflows;
 
-/// <summary>Registers the workflows (approvals, ownership, attestations, notifications) and their schedules.</summary>
+/// <summary>Registers the workflows (approvals, ownership, attestations, triage, notifications) and their schedules.</summary>
 public static class WorkflowRegistration
 {
     /// <summary>The services, usable without a web host (command line, tests); the periodic ones are not started here.</summary>
@@ -21,16 +22,21 @@ public static class WorkflowRegistration
         builder.Services.AddSingleton<RequestEscalationService>();
         builder.Services.AddSingleton<AttestationReminderService>();
         builder.Services.AddSingleton<SmtpOutboxSender>();
+        builder.Services.AddSingleton<TriageService>();
+        builder.Services.AddSingleton<RiskAcceptanceExpiryService>();
+        builder.Services.AddSingleton<SlaBreachService>();
         return builder;
     }
 
-    /// <summary>Runs grant expiry, request escalation, attestation reminders and mail on their timers (the dashboard only).</summary>
+    /// <summary>Runs grant expiry, request escalation, attestation reminders, risk-acceptance expiry, SLA breaches and mail on their timers (the dashboard only).</summary>
     public static IHostApplicationBuilder AddWorkflowSchedules(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GrantExpiryService>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestEscalationService>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AttestationReminderService>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SmtpOutboxSender>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RiskAcceptanceExpiryService>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SlaBreachService>());
         return builder;
     }
 }

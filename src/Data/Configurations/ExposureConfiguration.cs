@@ -12,6 +12,7 @@ internal sealed class ExposureConfiguration : IEntityTypeConfiguration<Exposure>
         builder.HasIndex(e => new { e.TokenId, e.State });
         builder.HasIndex(e => new { e.State, e.DetectedAt });
         builder.HasIndex(e => e.RemediatedAt);
+        builder.HasIndex(e => e.DismissedUntil);
         builder.Ignore(e => e.ClosedAt);
     }
 }

@@ -204,6 +204,9 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<long?>("DismissedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DismissedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Escrow")
                         .HasColumnType("TEXT");
 
@@ -217,6 +220,9 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SlaBreachNotifiedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -232,6 +238,8 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("DismissedUntil");
 
                     b.HasIndex("RemediatedAt");
 

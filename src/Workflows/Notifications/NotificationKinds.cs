@@ -16,4 +16,6 @@ public static class NotificationKinds
     public const string TransferDecided = "transfer.decided";
     public const string OwnerAssigned = "owner.assigned";
     public const string RevocationRequested = "revocation.requested";
+    public const string SlaBreached = "exposure.sla.breached";
+    public const string RiskAcceptanceExpired = "exposure.risk.expired";
 }

@@ -197,7 +197,7 @@ public sealed class OwnershipService(IDbContextFactory<GovernanceDbContext> dbFa
         }, ct);
 
     /// <summary>Unanswered attestation tasks of open campaigns follow the token to its new owner.</summary>
-    private static async Task HandOpenTasksAsync(GovernanceDbContext db, int tokenId, int newOwnerId, CancellationToken ct)
+    internal static async Task HandOpenTasksAsync(GovernanceDbContext db, int tokenId, int newOwnerId, CancellationToken ct)
     {
         foreach (var task in await db.AttestationTasks.Where(t => t.TokenId == tokenId && t.Answer == AttestationAnswer.None && t.Campaign!.ClosedAt == null).ToListAsync(ct))
             task.OwnerId = newOwnerId;

@@ -16,7 +16,9 @@ public static class RevocationRules
         at > now + FutureTolerance ? "The revocation time is in the future." :
         at < new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero) ? "The revocation time is not plausible." : null;
 
-    public static string NoteFor(RevocationKind kind) => kind == RevocationKind.Rotated ? "rotated by its owner" : "revoked by its owner";
+    /// <summary>The token's revocation note: who recorded it says how much it is worth (the owner did it; an analyst was told).</summary>
+    public static string NoteFor(RevocationKind kind, bool byOwner = true) =>
+        (kind == RevocationKind.Rotated ? "rotated" : "revoked") + (byOwner ? " by its owner" : ", recorded by an analyst");
 
     /// <summary>Applies the recorded time to the token and its exposures; returns the ids of the exposures it remediated or moved earlier.</summary>
     public static IReadOnlyList<int> Apply(Token token, IEnumerable<Exposure> exposures, DateTimeOffset at, string note, string by)

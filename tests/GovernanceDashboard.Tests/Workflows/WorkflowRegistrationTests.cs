@@ -10,7 +10,7 @@ namespace GovernanceDashboard.Tests.Workflows;
 public class WorkflowRegistrationTests(WorkflowApp app) : IClassFixture<WorkflowApp>
 {
     [Fact]
-    public void The_dashboard_hosts_grant_expiry_escalation_reminders_and_mail()
+    public void The_dashboard_hosts_grant_expiry_escalation_reminders_risk_expiry_sla_breaches_and_mail()
     {
         var hosted = app.Factory.Services.GetServices<IHostedService>().ToList();
 
@@ -18,5 +18,7 @@ public class WorkflowRegistrationTests(WorkflowApp app) : IClassFixture<Workflow
         Assert.Contains(app.Factory.Services.GetRequiredService<RequestEscalationService>(), hosted);
         Assert.Contains(app.Factory.Services.GetRequiredService<AttestationReminderService>(), hosted);
         Assert.Contains(app.Factory.Services.GetRequiredService<SmtpOutboxSender>(), hosted);
+        Assert.Contains(app.Factory.Services.GetRequiredService<GovernanceDashboard.Workflows.Remediation.RiskAcceptanceExpiryService>(), hosted);
+        Assert.Contains(app.Factory.Services.GetRequiredService<GovernanceDashboard.Workflows.Remediation.SlaBreachService>(), hosted);
     }
 }

@@ -1,0 +1,72 @@
+using GovernanceDashboard.Data;
+using GovernanceDashboard.Domain;
+using GovernanceDashboard.Settings;
+using GovernanceDashboard.Workflows.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace GovernanceDashboard.Workflows.Remediation;
+
+/// <summary>Tells the owner, the owner's manager and the analysts when an open exposure passes its severity's SLA (METRICS.md "breached").
+/// Once per open period: the exposure records when it was announced, in the same save as the messages, so a restart never repeats it.</summary>
+public sealed class SlaBreachService(IDbContextFactory<GovernanceDbContext> dbFactory, IOptions<WorkflowScheduleOptions> schedule,
+    TimeProvider clock, ILogger<SlaBreachService> logger) : PeriodicWorkflowService(clock, logger)
+{
+    private const int Batch = 500;
+
+    protected override TimeSpan Interval => schedule.Value.Interval;
+
+    public override async Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default)
+    {
+        var total = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            var handled = await RunBatchAsync(now, ct);
+            total += handled;
+            if (handled < Batch) break;
+        }
+        return total;
+    }
+
+    private async Task<int> RunBatchAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var settings = await GovernanceSettings.LoadAsync(db, ct);
+        var breached = new List<Exposure>();
+        // Per severity, the deadline is detection + its SLA: "detected before now − SLA" uses the (State, DetectedAt) index.
+        foreach (var severity in Enum.GetValues<Severity>())
+        {
+            var detectedBefore = now.AddHours(-settings.SlaHoursFor(severity));
+            breached.AddRange(await db.Exposures.Include(e => e.Token).ThenInclude(t => t!.Owner)
+                .Where(e => e.State == ExposureState.Open && e.SlaBreachNotifiedAt == null && e.Severity == severity && e.DetectedAt < detectedBefore)
+                .OrderBy(e => e.DetectedAt).Take(Batch - breached.Count).ToListAsync(ct));
+            if (breached.Count >= Batch) break;
+        }
+        if (breached.Count == 0) return 0;
+
+        foreach (var exposure in breached)
+        {
+            exposure.SlaBreachNotifiedAt = now;
+            var token = exposure.Token!;
+            var deadline = exposure.DetectedAt.AddHours(settings.SlaHoursFor(exposure.Severity));
+            var owner = token.Owner is { Active: true } o ? o : null;
+            var manager = owner is null ? null : await Notifier.ManagerOfAsync(db, owner.Id, ct);
+            var body = $"The {exposure.Severity} exposure of {token.Mask} (detected {exposure.DetectedAt:yyyy-MM-dd HH:mm} UTC) passed its SLA on " +
+                $"{deadline:yyyy-MM-dd HH:mm} UTC and is still open. Revoke or rotate the token and record it.";
+            if (owner is not null)
+                Notifier.Add(db, owner.Id, NotificationKinds.SlaBreached, $"Your token {token.Mask} is past its remediation deadline", body,
+                    Notifier.ExposureLink(token.Id, exposure.Id), now);
+            if (manager is not null)
+                Notifier.Add(db, manager.Id, NotificationKinds.SlaBreached, $"{owner!.Email}'s token {token.Mask} is past its remediation deadline",
+                    body, $"/tokens/{token.Id}", now);
+        }
+        // Analysts get one message per round (a backlog would otherwise flood them), naming what breached.
+        var analysts = await Notifier.AnalystIdsAsync(db, ct);
+        var names = string.Join(", ", breached.Take(20).Select(e => e.Token!.Mask));
+        Notifier.AddMany(db, analysts, NotificationKinds.SlaBreached,
+            breached.Count == 1 ? $"An exposure of {breached[0].Token!.Mask} passed its SLA" : $"{breached.Count} exposures passed their SLA",
+            $"Still open past their severity's SLA: {names}{(breached.Count > 20 ? ", …" : "")}. The Exposures page lists them breached first.", "/exposures", now);
+        await db.SaveChangesAsync(ct);
+        return breached.Count;
+    }
+}
