@@ -101,11 +101,19 @@ public sealed class AuditChain : ISaveChangesInterceptor, IDbTransactionIntercep
     {
         lock (_sync)
         {
-            using (LockFiles())
+            try
             {
-                var current = ReadHead();
-                if (current is not null && current.Seq >= head.Seq) return;
-                WriteAtomically(HeadPath, head);
+                using (LockFiles())
+                {
+                    var current = ReadHead();
+                    if (current is not null && current.Seq >= head.Seq) return;
+                    WriteAtomically(HeadPath, head);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+            {
+                // The change is committed already: failing it now would report a committed change as failed. The head
+                // stays behind (which verification accepts) until the next append moves it past this event.
             }
         }
     }
@@ -118,7 +126,9 @@ public sealed class AuditChain : ISaveChangesInterceptor, IDbTransactionIntercep
         {
             try
             {
-                return new FileStream(_lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+                if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                return new FileStream(_lockPath, options);
             }
             catch (IOException) when (attempt < 2000)
             {
