@@ -19,6 +19,10 @@ public static class DataRegistration
         }
         else
         {
+            // Busy handling, checked for every connection: Microsoft.Data.Sqlite retries a busy statement for the command
+            // timeout (30 s, "Default Timeout=" in the connection string) on each connection it opens. Readers never need it:
+            // the store is in WAL mode, where reading does not wait for the writer (a long import). Bookkeeping writes on
+            // a reader's request path are queued instead of waiting (src/Bookkeeping).
             var sqlite = ResolveSqlitePath(connectionString, builder.Environment.ContentRootPath);
             // The audit chain rides on every context: its appends are keyed, and its head moves on after each commit.
             builder.Services.AddDbContextFactory<GovernanceDbContext>((sp, o) => o.UseSqlite(sqlite).AddInterceptors(sp.GetRequiredService<AuditChain>()));
