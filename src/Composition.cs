@@ -1,5 +1,7 @@
 using GovernanceDashboard.Api;
+using GovernanceDashboard.Audit;
 using GovernanceDashboard.Auth;
+using GovernanceDashboard.Bookkeeping;
 using GovernanceDashboard.Components;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Demo;
@@ -23,6 +25,7 @@ public static class Composition
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddGovernanceData();
         builder.AddSecretProtection();
+        builder.AddAuditTrail();
         builder.Services.AddSingleton<GovernanceFacts>();
         builder.Services.AddSingleton<MetricsService>();
         builder.Services.AddSingleton<DemoSeeder>();
@@ -33,7 +36,7 @@ public static class Composition
         builder.Services.AddSingleton<TokenDetails>();
         builder.Services.AddSingleton<PeopleDirectory>();
         builder.Services.AddSingleton<ImportService>();
-        builder.Services.AddSingleton<Audit.AuditSearch>();
+        builder.Services.AddSingleton<UploadSpool>();
         builder.AddGovernanceWorkflows();
         return builder;
     }
@@ -42,6 +45,7 @@ public static class Composition
     {
         builder.AddGovernanceCore();
         builder.AddGovernanceAuth();
+        builder.AddBookkeeping();
         builder.AddWorkflowSchedules();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // Masks carry "…": emit it as a character, not &#x2026; (markup characters stay encoded).
@@ -59,6 +63,8 @@ public static class Composition
     public static async Task UseGovernanceDashboardAsync(this WebApplication app)
     {
         await app.Services.MigrateGovernanceStoreAsync();
+        // A process killed mid-import cannot delete its spooled upload: the next start does (unreadable anyway, its key is gone).
+        app.Services.GetRequiredService<UploadSpool>().ClearLeftovers();
         await app.Services.GetRequiredService<DemoSeeder>().SeedOnFirstStartAsync(app.Configuration, app.Environment, app.Logger);
         app.LogSignInModes();
 

@@ -5,10 +5,11 @@ using System.Text.Json;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace GovernanceDashboard.Audit;
 
-/// <summary>The append-only audit trail: each event carries the hash of the one before it.</summary>
+/// <summary>The append-only audit trail: each event carries the hash of the one before it, keyed by <see cref="AuditChain"/>.</summary>
 public static class AuditTrail
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -38,7 +39,7 @@ public static class AuditTrail
         };
         // The stored instant has millisecond precision: hash what will be read back.
         evt.At = DateTimeOffset.FromUnixTimeMilliseconds(evt.At.ToUnixTimeMilliseconds());
-        evt.Hash = HashOf(evt);
+        evt.Hash = ChainOf(db).Sign(evt, last?.Id ?? 0, evt.PreviousHash);
         db.AuditEvents.Add(evt);
         return evt;
     }
@@ -51,8 +52,12 @@ public static class AuditTrail
         try
         {
             await using var db = await factory.CreateDbContextAsync(ct);
+            // The writer lock before reading the last event (BEGIN IMMEDIATE on SQLite): another process appending at the
+            // same moment (a command-line import) then cannot chain onto the same event.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await AppendAsync(db, actor, kind, subject, before, after, ct: ct);
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
         finally
         {
@@ -74,18 +79,27 @@ public static class AuditTrail
         }
     }
 
-    public static string HashOf(AuditEvent e)
-    {
-        var canonical = string.Join('\u001f',
-            e.Id.ToString(CultureInfo.InvariantCulture),
-            e.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-            e.Actor, e.Kind, e.Subject ?? "", e.Before ?? "", e.After ?? "", e.PreviousHash);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-    }
+    /// <summary>The unkeyed SHA-256 of an event: the scheme of events written before the store had its chain key.</summary>
+    public static string HashOf(AuditEvent e) => Convert.ToHexStringLower(SHA256.HashData(CanonicalBytes(e)));
 
-    /// <summary>Walks the chain; returns null when intact, or a description of the first broken event.</summary>
+    internal static byte[] CanonicalBytes(AuditEvent e) => Encoding.UTF8.GetBytes(string.Join('\u001f',
+        e.Id.ToString(CultureInfo.InvariantCulture),
+        e.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        e.Actor, e.Kind, e.Subject ?? "", e.Before ?? "", e.After ?? "", e.PreviousHash));
+
+    /// <summary>The chain of the store this context belongs to (registered as its interceptor by the data registration).</summary>
+    internal static AuditChain ChainOf(GovernanceDbContext db) =>
+        db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<AuditChain>().FirstOrDefault()
+        ?? throw new InvalidOperationException("This store has no audit chain: register it with AddGovernanceData and AddAuditTrail.");
+
+    /// <summary>Walks the chain; returns null when intact, or a description of the first broken event. Events from the key's
+    /// first event on must carry its HMAC, earlier ones their unkeyed hash; the trail must reach the head anchored outside
+    /// the database and agree with it.</summary>
     public static async Task<AuditBreak?> VerifyAsync(GovernanceDbContext db, CancellationToken ct = default)
     {
+        var chain = ChainOf(db);
+        var key = chain.ReadKey();
+        var head = chain.ReadHead();
         var expectedPrevious = GenesisHash;
         long expectedId = 1;
         await foreach (var e in db.AuditEvents.AsNoTracking().OrderBy(e => e.Id).AsAsyncEnumerable().WithCancellation(ct))
@@ -94,11 +108,23 @@ public static class AuditTrail
                 return new AuditBreak(expectedId, $"event {expectedId} is missing (the next event is {e.Id})");
             if (e.PreviousHash != expectedPrevious)
                 return new AuditBreak(e.Id, $"event {e.Id} does not follow event {e.Id - 1}: its previous-hash does not match");
-            if (HashOf(e) != e.Hash)
-                return new AuditBreak(e.Id, $"event {e.Id} ({e.Kind} by {e.Actor} at {e.At:O}) was edited: its content does not match its hash");
+            var keyed = key is not null && e.Id >= key.KeyedFrom;
+            if ((keyed ? AuditChain.KeyedHashOf(e, key!.Key) : HashOf(e)) != e.Hash)
+                return new AuditBreak(e.Id, keyed
+                    ? $"event {e.Id} ({e.Kind} by {e.Actor} at {e.At:O}) was edited or its hash recomputed without the audit key: its HMAC does not match"
+                    : $"event {e.Id} ({e.Kind} by {e.Actor} at {e.At:O}) was edited: its content does not match its hash");
+            if (head is not null && e.Id == head.Seq && e.Hash != head.Hash)
+                return new AuditBreak(e.Id, $"event {e.Id} is not the event anchored in {chain.HeadPath}: its hash differs from the head's");
             expectedPrevious = e.Hash;
             expectedId++;
         }
+        var last = expectedId - 1;
+        if (head is null && key is not null)
+            return new AuditBreak(last, $"the head file {chain.HeadPath} is missing: deleted newest events could not be detected");
+        if (head is not null && head.Seq > last)
+            return new AuditBreak(last + 1, last == 0
+                ? $"the trail is empty but the head anchored in {chain.HeadPath} records event {head.Seq}: events were deleted"
+                : $"the trail ends at event {last} but the head anchored in {chain.HeadPath} records event {head.Seq}: the newest events were deleted");
         return null;
     }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using GovernanceDashboard.Bookkeeping;
 using GovernanceDashboard.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ namespace GovernanceDashboard.Auth;
 /// <summary>Authenticates <c>X-Api-Key</c>: the key acts as its person with their current roles.</summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IDbContextFactory<GovernanceDbContext> dbFactory)
+    IDbContextFactory<GovernanceDbContext> dbFactory, BookkeepingQueue bookkeeping)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -23,11 +24,11 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!Request.Headers.TryGetValue(Header, out var values) || values.Count == 0) return AuthenticateResult.NoResult();
         var hash = HashOf(values.ToString());
         await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
-        var key = await db.ApiKeys.Include(k => k.Person)
+        var key = await db.ApiKeys.AsNoTracking().Include(k => k.Person)
             .FirstOrDefaultAsync(k => k.Hash == hash && k.RevokedAt == null, Context.RequestAborted);
         if (key?.Person is not { Active: true } person) return AuthenticateResult.Fail("Invalid API key.");
-        key.LastUsedAt = DateTimeOffset.UtcNow;
-        await db.SaveChangesAsync(Context.RequestAborted);
+        // Bookkeeping, not the request's work: queued, so an import holding the writer never fails this request.
+        bookkeeping.KeyUsed(key.Id);
         var identity = GovernanceClaims.IdentityFor(person, SchemeName);
         identity.AddClaim(new Claim("gd:api_key", key.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using GovernanceDashboard.Audit;
+using GovernanceDashboard.Bookkeeping;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using Microsoft.AspNetCore.Authentication;
@@ -115,6 +115,6 @@ public static class AuthRegistration
             identity.AddClaim(new Claim(GovernanceClaims.PersonId, person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             if (identity.FindFirst(ClaimTypes.Email) is null) identity.AddClaim(new Claim(ClaimTypes.Email, email));
         }
-        await AuditTrail.RecordAsync(factory, email, "signin.entra", $"person:{person.Id}", ct: http.RequestAborted);
+        http.RequestServices.GetRequiredService<BookkeepingQueue>().Audit(email, "signin.entra", $"person:{person.Id}");
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using GovernanceDashboard.Audit;
+using GovernanceDashboard.Bookkeeping;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using Microsoft.AspNetCore.Authentication;
@@ -33,7 +34,7 @@ public static class SignInEndpoints
         db.People.AllAsync(p => !p.Active || (p.Roles & Roles.Admin) == 0 || p.Email == BuiltInAdminEmail, ct);
 
     private static async Task<IResult> LocalSignInAsync(HttpContext http, [FromForm] string email, [FromForm] string? returnUrl,
-        IDbContextFactory<GovernanceDbContext> factory)
+        IDbContextFactory<GovernanceDbContext> factory, BookkeepingQueue bookkeeping)
     {
         await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
         var normalized = Person.NormalizeEmail(email ?? "");
@@ -49,15 +50,16 @@ public static class SignInEndpoints
 
         var principal = new ClaimsPrincipal(GovernanceClaims.IdentityFor(person, CookieAuthenticationDefaults.AuthenticationScheme));
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
-        await AuditTrail.RecordAsync(factory, person.Email, "signin.local", $"person:{person.Id}", ct: http.RequestAborted);
+        // Queued (journaled), not written here: an import holding the database must not fail a sign-in.
+        bookkeeping.Audit(person.Email, "signin.local", $"person:{person.Id}");
         return Results.LocalRedirect(SafeReturnUrl(returnUrl));
     }
 
-    private static async Task<IResult> LogoutAsync(HttpContext http, SignInModes modes, IDbContextFactory<GovernanceDbContext> factory)
+    private static async Task<IResult> LogoutAsync(HttpContext http, SignInModes modes, BookkeepingQueue bookkeeping)
     {
         var email = http.User.EmailOf();
         await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        await AuditTrail.RecordAsync(factory, email, "signout", null, ct: http.RequestAborted);
+        bookkeeping.Audit(email, "signout", null);
         if (modes.EntraId && http.User.Identity?.AuthenticationType == "AuthenticationTypes.Federation")
             return Results.SignOut(new AuthenticationProperties { RedirectUri = "/login" }, [OpenIdConnectDefaults.AuthenticationScheme]);
         return Results.Redirect("/login");

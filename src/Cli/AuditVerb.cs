@@ -4,7 +4,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Cli;
 
-/// <summary>audit verify: 0 when the hash chain is intact, 3 naming the first broken event.</summary>
+/// <summary>audit verify: prints the head anchored outside the database; 0 when the keyed chain is intact and reaches the
+/// head, 3 naming the first broken event (edited, recomputed without the key, deleted, or the newest ones cut off).</summary>
 public static class AuditVerb
 {
     public static async Task<int> RunAsync(VerbContext ctx)
@@ -13,6 +14,12 @@ public static class AuditVerb
         var factory = ctx.Services.GetRequiredService<IDbContextFactory<GovernanceDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
         var broken = await AuditTrail.VerifyAsync(db);
+        // The head anchored outside the database: compare it with a copy kept elsewhere (a backup, a ticket) to notice a
+        // store and head replaced together.
+        var chain = ctx.Services.GetRequiredService<AuditChain>();
+        await ctx.Out.WriteLineAsync(chain.ReadHead() is { } head
+            ? $"Head ({chain.HeadPath}): event {head.Seq}, hash {head.Hash}"
+            : $"Head ({chain.HeadPath}): missing");
         if (broken is null)
         {
             await ctx.Out.WriteLineAsync($"Audit trail intact: {await db.AuditEvents.CountAsync()} events.");

@@ -1,3 +1,4 @@
+using GovernanceDashboard.Audit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,12 +15,17 @@ public static class DataRegistration
         var connectionString = builder.Configuration.GetConnectionString("Governance") ?? DefaultConnectionString;
         if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
         {
-            builder.Services.AddDbContextFactory<GovernanceDbContext>(o => o.UseNpgsql(connectionString));
+            builder.Services.AddDbContextFactory<GovernanceDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<AuditChain>()));
         }
         else
         {
+            // Busy handling, checked for every connection: Microsoft.Data.Sqlite retries a busy statement for the command
+            // timeout (30 s, "Default Timeout=" in the connection string) on each connection it opens. Readers never need it:
+            // the store is in WAL mode, where reading does not wait for the writer (a long import). Bookkeeping writes on
+            // a reader's request path are queued instead of waiting (src/Bookkeeping).
             var sqlite = ResolveSqlitePath(connectionString, builder.Environment.ContentRootPath);
-            builder.Services.AddDbContextFactory<GovernanceDbContext>(o => o.UseSqlite(sqlite));
+            // The audit chain rides on every context: its appends are keyed, and its head moves on after each commit.
+            builder.Services.AddDbContextFactory<GovernanceDbContext>((sp, o) => o.UseSqlite(sqlite).AddInterceptors(sp.GetRequiredService<AuditChain>()));
         }
         return builder;
     }
@@ -48,5 +54,7 @@ public static class DataRegistration
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
         await db.Database.MigrateAsync(ct);
+        // The audit chain's key is created on the first start, before anything is appended (see AuditChain).
+        await services.GetRequiredService<AuditChain>().InitializeAsync(db, ct);
     }
 }

@@ -20,12 +20,27 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
 
     private static readonly HashSet<string> ScanFormats = [ImportFormats.TruffleHog, ImportFormats.Gitleaks, ImportFormats.GitHubAlerts, ImportFormats.Sarif];
 
-    /// <summary>Imports a file on disk (uploads are spooled to a temporary file first, so memory stays bounded).</summary>
+    /// <summary>Imports a file on disk.</summary>
     /// <exception cref="ImportRejectedException">the file is not of the format, or more than half its records were rejected: nothing was written.</exception>
     public async Task<ImportSummary> ImportFileAsync(string path, ImportRequest request, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         var sha256 = await Sha256Async(path, ct);
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return await ImportStreamAsync(file, sha256, request, progress, ct);
+    }
+
+    /// <summary>Imports an upload spooled (encrypted) by <see cref="UploadSpool"/>; its SHA-256 was taken while spooling.</summary>
+    /// <exception cref="ImportRejectedException">the file is not of the format, or more than half its records were rejected: nothing was written.</exception>
+    public async Task<ImportSummary> ImportUploadAsync(SpooledUpload upload, ImportRequest request, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        await using var content = upload.OpenRead();
+        return await ImportStreamAsync(content, upload.Sha256, request, progress, ct);
+    }
+
+    // content must be seekable: format detection reads its head and puts it back.
+    private async Task<ImportSummary> ImportStreamAsync(Stream file, string sha256, ImportRequest request, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
         var format = string.IsNullOrWhiteSpace(request.Format) || request.Format.Trim().Equals(ImportFormats.Auto, StringComparison.OrdinalIgnoreCase)
             ? Parsers.Detect(file)
             : request.Format.Trim().ToLowerInvariant();
@@ -41,7 +56,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         return summary;
     }
 
-    private async Task<ImportSummary> ImportAsync(FileStream file, string format, string sha256, ImportRequest request, DateTimeOffset scannedAt,
+    private async Task<ImportSummary> ImportAsync(Stream file, string format, string sha256, ImportRequest request, DateTimeOffset scannedAt,
         DateTimeOffset now, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -16,6 +16,10 @@ public sealed class KeyStore
 
     public string Directory { get; }
 
+    /// <summary>A folder beside the key directory (its sibling), for the service's private working files (spool, queue).</summary>
+    public string SiblingDirectory(string name) =>
+        Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Directory)) ?? Directory, name);
+
     /// <summary>The HMAC key that names tokens; created on first start, 32 random bytes.</summary>
     internal byte[] IdentityKey { get; }
 

@@ -80,18 +80,20 @@ public class AuditTrailTests
     }
 
     [Fact]
-    public async Task A_rehashed_edit_still_breaks_the_link_to_the_next_event()
+    public async Task A_rehashed_edit_is_named_by_verify_since_its_hash_is_keyed()
     {
         await using var store = await StoreWithEventsAsync(3);
         await using (var db = store.Factory.CreateDbContext())
         {
-            // A careful forger recomputes the edited event's own hash; the next event still points at the old one.
+            // A careful forger recomputes the edited event's own hash, without the audit key it cannot have.
             var e = await db.AuditEvents.SingleAsync(x => x.Id == 2);
             e.After = "forged";
             e.Hash = AuditTrail.HashOf(e);
             await db.SaveChangesAsync();
         }
         await using var check = store.Factory.CreateDbContext();
-        Assert.Equal(3, (await AuditTrail.VerifyAsync(check))?.EventId);
+        var broken = await AuditTrail.VerifyAsync(check);
+        Assert.Equal(2, broken?.EventId);
+        Assert.Contains("without the audit key", broken?.Description, StringComparison.Ordinal);
     }
 }

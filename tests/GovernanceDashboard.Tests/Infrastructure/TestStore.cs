@@ -1,3 +1,4 @@
+using GovernanceDashboard.Audit;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Secrets;
 using Microsoft.AspNetCore.DataProtection;
@@ -18,7 +19,9 @@ public sealed class TestStore : IAsyncDisposable
         DatabasePath = Path.Combine(Directory, "governance.db");
         KeyDirectory = Path.Combine(Directory, "keys");
         ConnectionString = $"Data Source={DatabasePath}";
-        Factory = new StoreFactory(new DbContextOptionsBuilder<GovernanceDbContext>().UseSqlite(ConnectionString).Options);
+        // The same keyed audit chain as the app's (key and head beside the other keys).
+        Chain = new AuditChain(KeyDirectory);
+        Factory = new StoreFactory(new DbContextOptionsBuilder<GovernanceDbContext>().UseSqlite(ConnectionString).AddInterceptors(Chain).Options);
     }
 
     public string Directory { get; }
@@ -26,6 +29,7 @@ public sealed class TestStore : IAsyncDisposable
     public string KeyDirectory { get; }
     public string ConnectionString { get; }
     public IDbContextFactory<GovernanceDbContext> Factory { get; }
+    public AuditChain Chain { get; }
 
     /// <summary>Configuration that points the app at this store.</summary>
     public Dictionary<string, string?> Settings => new()
@@ -43,6 +47,7 @@ public sealed class TestStore : IAsyncDisposable
         await db.Database.OpenConnectionAsync();
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         await db.Database.MigrateAsync();
+        await Chain.InitializeAsync(db);
         return this;
     }
 
