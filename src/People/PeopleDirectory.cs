@@ -8,15 +8,25 @@ namespace GovernanceDashboard.People;
 /// <summary>Changes to the people directory made in the app (role assignment), each audited.</summary>
 public sealed class PeopleDirectory(IDbContextFactory<GovernanceDbContext> dbFactory)
 {
-    public async Task SetRolesAsync(int personId, Roles roles, string actor, CancellationToken ct = default) =>
+    /// <summary>Sets a person's roles (their security stamp changes with them, ending their sessions' old roles).</summary>
+    /// <returns>null when done (or nothing changed); otherwise why not (the last active Admin keeps the role).</returns>
+    public async Task<string?> SetRolesAsync(int personId, Roles roles, string actor, CancellationToken ct = default) =>
         await AuditTrail.WithLockAsync(async () =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             var person = await db.People.FindAsync([personId], ct) ?? throw new InvalidOperationException($"No person {personId}.");
-            if (person.Roles == roles) return 0;
+            if (person.Roles == roles) return null;
+            if (person.IsActiveAdmin && !roles.HasFlag(Roles.Admin))
+            {
+                var others = await db.People.Where(p => p.Id != personId && p.Active && (p.Roles & Roles.Admin) != 0).CountAsync(ct);
+                if (LastAdminRule.Refusal([LastAdminRule.Of(person)], others > 0 ? [("others", true)] : []) is { } refusal) return refusal;
+            }
             var before = person.Roles.ToString();
             person.Roles = roles;
             await AuditTrail.AppendAsync(db, actor, "person.roles", $"person:{person.Email}", before, roles.ToString(), ct: ct);
-            return await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return (string?)null;
         }, ct);
 }
