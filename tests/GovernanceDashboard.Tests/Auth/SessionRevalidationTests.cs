@@ -137,6 +137,17 @@ public class SessionRevalidationTests
     }
 
     [Fact]
+    public async Task Escrow_copies_stay_readable_by_every_deployment_on_the_key_folder()
+    {
+        // The deployment name isolates sessions, not the escrow: the command line and every instance must read it.
+        await using var store = new TestStore();
+        using var one = await TestHost.StartAsync(store, new Dictionary<string, string?> { ["DataProtection:ApplicationName"] = "one" });
+        using var other = await TestHost.StartAsync(store, new Dictionary<string, string?> { ["DataProtection:ApplicationName"] = "other" });
+        var escrow = one.Services.GetRequiredService<GovernanceDashboard.Secrets.SecretProtector>().Escrow("hf_exampleexampleexampleexample");
+        Assert.Equal("hf_exampleexampleexampleexample", other.Services.GetRequiredService<GovernanceDashboard.Secrets.SecretProtector>().Unescrow(escrow));
+    }
+
+    [Fact]
     public async Task An_open_circuit_loses_a_demoted_person()
     {
         await using var store = new TestStore();
