@@ -17,11 +17,9 @@ public sealed class PeopleDirectory(IDbContextFactory<GovernanceDbContext> dbFac
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var person = await db.People.FindAsync([personId], ct) ?? throw new InvalidOperationException($"No person {personId}.");
             if (person.Roles == roles) return null;
-            if (person.IsActiveAdmin && !roles.HasFlag(Roles.Admin))
-            {
-                var others = await db.People.Where(p => p.Id != personId && p.Active && (p.Roles & Roles.Admin) != 0).CountAsync(ct);
-                if (LastAdminRule.Refusal([LastAdminRule.Of(person)], others > 0 ? [("others", true)] : []) is { } refusal) return refusal;
-            }
+            var admins = await db.People.Where(p => p.Active && (p.Roles & Roles.Admin) != 0).Select(p => p.Email).ToListAsync(ct);
+            var after = admins.Select(email => (email, email != person.Email || roles.HasFlag(Roles.Admin))).ToList();
+            if (LastAdminRule.Refusal(admins.Select(email => (email, true)).ToList(), after) is { } refusal) return refusal;
             var before = person.Roles.ToString();
             person.Roles = roles;
             await AuditTrail.AppendAsync(db, actor, "person.roles", $"person:{person.Email}", before, roles.ToString(), ct: ct);
