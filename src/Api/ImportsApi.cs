@@ -1,6 +1,7 @@
 using GovernanceDashboard.Auth;
 using GovernanceDashboard.Importers;
 using GovernanceDashboard.Ingestion;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace GovernanceDashboard.Api;
@@ -13,12 +14,15 @@ public static class ImportsApi
         // Kestrel's default body limit (~28.6 MiB) is raised to the setting on this endpoint alone (endpoint routing applies
         // the metadata before the body is read); every other endpoint keeps the default.
         var maxBytes = ImportUploads.MaxBytes(app.ServiceProvider.GetRequiredService<IConfiguration>());
-        app.MapPost("/api/imports", async (HttpContext http, ImportService imports, UploadSpool spool, string? format, string? scannedAt,
-            string? fileName, CancellationToken ct) =>
+        app.MapPost("/api/imports", async (HttpContext http, ImportService imports, UploadSpool spool, IAuthorizationService authorization,
+            string? format, string? scannedAt, string? fileName, CancellationToken ct) =>
         {
             if (!ApiArguments.TryInstant(scannedAt, out var at)) return ApiArguments.BadInstant("scannedAt");
             if (http.Request.ContentLength > maxBytes) return TooLarge(maxBytes);
-            var request = new ImportRequest(fileName ?? "api-upload", format, at, http.User.EmailOf());
+            var request = new ImportRequest(fileName ?? "api-upload", format, at, http.User.EmailOf())
+            {
+                MayChangeDirectory = (await authorization.AuthorizeAsync(http.User, Policies.ImportDirectory)).Succeeded,
+            };
             SpooledUpload? spooled;
             try
             {
@@ -34,6 +38,11 @@ public static class ImportsApi
             try
             {
                 return Results.Json(await imports.ImportUploadAsync(upload, request, ct: ct), ApiArguments.Json);
+            }
+            catch (ImportForbiddenException ex)
+            {
+                return Results.Problem(detail: ex.Message, title: "Not allowed; nothing was written.", statusCode: StatusCodes.Status403Forbidden,
+                    extensions: new Dictionary<string, object?> { ["format"] = ex.Format });
             }
             catch (ImportRejectedException ex)
             {

@@ -66,6 +66,21 @@ public static class AuthRegistration
             o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden);
         });
 
+        // Every cookie request re-checks its person's security stamp (Entra sign-ins too: the same cookie scheme). After
+        // every Configure, so it wraps whatever Microsoft.Identity.Web put there rather than being replaced by it.
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<SessionStamps>();
+        builder.Services.PostConfigure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, o =>
+        {
+            var previous = o.Events.OnValidatePrincipal;
+            o.Events.OnValidatePrincipal = async ctx =>
+            {
+                await previous(ctx);
+                await SessionStamps.ValidateCookieAsync(ctx);
+            };
+        });
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionRevalidatingStateProvider>();
+
         builder.Services.AddAuthorization(Policies.Add);
         builder.Services.AddCascadingAuthenticationState();
         return builder;
@@ -113,6 +128,8 @@ public static class AuthRegistration
         if (principal.Identity is ClaimsIdentity identity)
         {
             identity.AddClaim(new Claim(GovernanceClaims.PersonId, person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            // The session is checked against the directory like a local one (SessionStamps).
+            identity.AddClaim(new Claim(SessionStamps.StampClaim, person.SecurityStamp));
             if (identity.FindFirst(ClaimTypes.Email) is null) identity.AddClaim(new Claim(ClaimTypes.Email, email));
         }
         http.RequestServices.GetRequiredService<BookkeepingQueue>().Audit(email, "signin.entra", $"person:{person.Id}");

@@ -22,6 +22,10 @@ public static class Policies
     /// <summary>Settings, API keys, the people directory.</summary>
     public const string Administer = "Administer";
 
+    /// <summary>Importing the people directory (people-csv: who exists and their roles) — whoever may do this can grant
+    /// any role, so Admins only; ownership rules (owners-csv) stay with <see cref="ManageInventory"/>.</summary>
+    public const string ImportDirectory = "ImportDirectory";
+
     public static void Add(AuthorizationOptions options)
     {
         options.AddPolicy(ManageInventory, p => p.RequireRole(nameof(Roles.Admin), nameof(Roles.Analyst)));
@@ -29,6 +33,7 @@ public static class Policies
         options.AddPolicy(ReadReports, p => p.RequireRole(nameof(Roles.Admin), nameof(Roles.Analyst), nameof(Roles.Approver), nameof(Roles.Auditor)));
         options.AddPolicy(ReadAudit, p => p.RequireRole(nameof(Roles.Admin), nameof(Roles.Auditor)));
         options.AddPolicy(Administer, p => p.RequireRole(nameof(Roles.Admin)));
+        options.AddPolicy(ImportDirectory, p => p.RequireRole(nameof(Roles.Admin)));
         // Every page and endpoint needs a signed-in person unless it says otherwise.
         options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
     }
@@ -59,6 +64,7 @@ public static class GovernanceClaims
         identity.AddClaim(new Claim(ClaimTypes.Name, person.DisplayName));
         identity.AddClaim(new Claim(ClaimTypes.Email, person.Email));
         identity.AddClaim(new Claim(PersonId, person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        identity.AddClaim(new Claim(SessionStamps.StampClaim, person.SecurityStamp));
         foreach (var role in Enum.GetValues<Roles>())
             if (role != Roles.None && person.Roles.HasFlag(role)) identity.AddClaim(new Claim(ClaimTypes.Role, role.ToString()));
         return identity;

@@ -14,7 +14,7 @@ namespace GovernanceDashboard.Auth;
 /// <summary>/auth/local (pick who you are from the directory), /auth/entra (challenge), /logout.</summary>
 public static class SignInEndpoints
 {
-    /// <summary>The built-in administrator offered while the directory has no active Admin.</summary>
+    /// <summary>The built-in administrator, offered on an empty directory only (the first sign-in of a new instance).</summary>
     public const string BuiltInAdminEmail = "admin@local";
 
     public static IEndpointRouteBuilder MapSignIn(this IEndpointRouteBuilder app)
@@ -29,9 +29,11 @@ public static class SignInEndpoints
         return app;
     }
 
-    /// <summary>Whether the sign-in page must offer the built-in administrator: nobody could administer otherwise.</summary>
-    public static Task<bool> OffersBuiltInAdminAsync(GovernanceDbContext db, CancellationToken ct = default) =>
-        db.People.AllAsync(p => !p.Active || (p.Roles & Roles.Admin) == 0 || p.Email == BuiltInAdminEmail, ct);
+    /// <summary>Whether the sign-in page offers the built-in administrator: only while nobody at all is in the directory.
+    /// Once anyone is (imported, seeded or signed in), it never comes back — not even when no active Admin remains,
+    /// which the directory does not allow anyway; an operator restores one with a people-csv at the command line.</summary>
+    public static async Task<bool> OffersBuiltInAdminAsync(GovernanceDbContext db, CancellationToken ct = default) =>
+        !await db.People.AnyAsync(ct);
 
     private static async Task<IResult> LocalSignInAsync(HttpContext http, [FromForm] string email, [FromForm] string? returnUrl,
         IDbContextFactory<GovernanceDbContext> factory, BookkeepingQueue bookkeeping)

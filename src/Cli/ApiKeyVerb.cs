@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Cli;
 
-/// <summary>apikey create --person EMAIL --name NAME: prints the key once; only its hash is stored.</summary>
+/// <summary>apikey create --person EMAIL --name NAME: prints the key once; only its hash is stored. An operator's tool,
+/// run on the server: the only way to make a key that acts as someone other than its creator (the app makes keys for the
+/// signed-in person only).</summary>
 public static class ApiKeyVerb
 {
     public static async Task<int> RunAsync(VerbContext ctx)

@@ -16,7 +16,11 @@ public static class ImportVerb
             await ctx.Error.WriteLineAsync($"import: no such file: {path}");
             return 1;
         }
-        var request = new ImportRequest(path, ctx.Args.Option("format"), ctx.Args.Instant("scanned-at"), ctx.Args.Option("as") ?? "cli:" + Environment.UserName);
+        var request = new ImportRequest(path, ctx.Args.Option("format"), ctx.Args.Instant("scanned-at"), ctx.Args.Option("as") ?? "cli:" + Environment.UserName)
+        {
+            // The command line runs on the server, by its operator: directory files are theirs to import.
+            MayChangeDirectory = true,
+        };
         var json = ctx.Args.Flag("json");
         // Progress goes to standard error, so standard output stays the summary alone.
         var progress = new Progress<ImportProgress>(p => ctx.Error.WriteLine($"progress: {p.Records} records, {p.Fraction:P0}"));

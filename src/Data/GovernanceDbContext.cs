@@ -30,6 +30,31 @@ public class GovernanceDbContext(DbContextOptions<GovernanceDbContext> options) 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Setting> Settings => Set<Setting>();
 
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RenewSecurityStamps();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RenewSecurityStamps();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>A change of roles, activity or team gives the person a new security stamp, whichever writer made it (an
+    /// import, an admin's edit, a future page), so their open sessions are re-checked and ended.</summary>
+    private void RenewSecurityStamps()
+    {
+        // Entries() detects changes first when automatic detection is on; writers that turn it off (imports) detect before saving.
+        foreach (var entry in ChangeTracker.Entries<Person>())
+        {
+            if (entry.State != EntityState.Modified || entry.Property(p => p.SecurityStamp).IsModified) continue;
+            if (entry.Property(p => p.Roles).IsModified || entry.Property(p => p.Active).IsModified || entry.Property(p => p.Team).IsModified)
+                entry.Property(p => p.SecurityStamp).CurrentValue = Person.NewSecurityStamp();
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GovernanceDbContext).Assembly);
 

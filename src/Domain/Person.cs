@@ -12,5 +12,14 @@ public class Person
     public Roles Roles { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>Changes whenever the person's roles, activity or team change (the store assigns a new one on save), so a
+    /// session signed in before such a change is recognised as stale and ended.</summary>
+    public string SecurityStamp { get; set; } = NewSecurityStamp();
+
+    /// <summary>Whether this person holds the Admin role and may sign in.</summary>
+    public bool IsActiveAdmin => Active && Roles.HasFlag(Roles.Admin);
+
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+
+    public static string NewSecurityStamp() => Guid.NewGuid().ToString("N");
 }

@@ -65,6 +65,9 @@ internal sealed class CsvTable
         return false;
     }
 
+    /// <summary>Whether the header names this column (an optional column may be absent altogether, which is not the same as empty).</summary>
+    public bool HasColumn(string column) => _columns.ContainsKey(column);
+
     public int LastRequiredIndex(IEnumerable<string> columns) => columns.Max(c => _columns[c]);
 
     private static bool IsBlank(List<string> fields) => fields.All(string.IsNullOrWhiteSpace);

@@ -54,8 +54,8 @@ public sealed record Finding(int Line) : ParsedItem(Line)
     public override string ToString() => $"Finding {{ Line = {Line}, Scanner = {Scanner}, Detector = {Detector}, Platform = {Platform}, File = {File} }}";
 }
 
-/// <summary>A people-csv row.</summary>
-public sealed record PersonRow(int Line, string Email, string DisplayName, string? Team, string? ManagerEmail, bool Active, Roles Roles) : ParsedItem(Line);
+/// <summary>A people-csv row; <paramref name="Roles"/> is null when the file has no roles column (roles are left as they are).</summary>
+public sealed record PersonRow(int Line, string Email, string DisplayName, string? Team, string? ManagerEmail, bool Active, Roles? Roles) : ParsedItem(Line);
 
 /// <summary>An owners-csv row.</summary>
 public sealed record OwnershipRow(int Line, TokenPlatform Platform, string Account, string OwnerEmail) : ParsedItem(Line);

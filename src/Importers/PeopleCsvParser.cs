@@ -2,7 +2,9 @@ using GovernanceDashboard.Domain;
 
 namespace GovernanceDashboard.Importers;
 
-/// <summary>Reads the people directory CSV (<c>email,display_name,team,manager_email,active[,roles]</c>) into person rows.</summary>
+/// <summary>Reads the people directory CSV (<c>email,display_name,team,manager_email,active[,roles]</c>) into person rows.
+/// Without a <c>roles</c> column the rows carry no roles (null: existing roles stay as they are); with it, an empty
+/// cell means "no role".</summary>
 public static class PeopleCsvParser
 {
     private static readonly string[] _required = ["email", "display_name", "team", "manager_email", "active"];
@@ -19,6 +21,7 @@ public static class PeopleCsvParser
     {
         var table = CsvTable.Open(stream, ImportFormats.PeopleCsv, _required, _optional);
         var requiredFields = table.LastRequiredIndex(_required) + 1;
+        var hasRoles = table.HasColumn("roles");
         while (table.TryReadRow(out var row, out var line, out var reason))
         {
             if (reason is not null)
@@ -31,11 +34,11 @@ public static class PeopleCsvParser
                 yield return new RejectedRecord(line, $"{row.FieldCount} fields where {requiredFields} are needed");
                 continue;
             }
-            yield return Map(row, line);
+            yield return Map(row, line, hasRoles);
         }
     }
 
-    private static ParsedItem Map(CsvTable.Row row, int line)
+    private static ParsedItem Map(CsvTable.Row row, int line, bool hasRoles)
     {
         var email = CsvValues.Email(row["email"]);
         if (email is null) return new RejectedRecord(line, "email is missing or not an address");
@@ -49,6 +52,7 @@ public static class PeopleCsvParser
             return new RejectedRecord(line, $"active is {CsvValues.Quote(row["active"])}; expected true/false, yes/no or 1/0");
         }
 
+        if (!hasRoles) return new PersonRow(line, email, row["display_name"] ?? email, row["team"], managerEmail, active, null);
         var roles = Roles.None;
         foreach (var name in (row["roles"] ?? "").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

@@ -12,6 +12,7 @@ internal sealed class DirectoryWriter(GovernanceDbContext db, string actor, Date
     private readonly Dictionary<string, Person> _people = [];
     private readonly Dictionary<(TokenPlatform, string), OwnershipRule> _rules = [];
     private bool _loaded;
+    private List<(string Email, bool ActiveAdmin)> _before = [];
 
     public int PeopleAdded { get; private set; }
     public int PeopleUpdated { get; private set; }
@@ -20,6 +21,8 @@ internal sealed class DirectoryWriter(GovernanceDbContext db, string actor, Date
     public async Task WriteAsync(PersonRow row, CancellationToken ct)
     {
         await LoadAsync(ct);
+        // No roles column: roles stay as the directory has them (a new person starts with none).
+        var roles = row.Roles ?? (_people.TryGetValue(row.Email, out var known) ? known.Roles : Roles.None);
         if (!_people.TryGetValue(row.Email, out var person))
         {
             person = new Person { Email = row.Email, DisplayName = row.DisplayName, CreatedAt = now };
@@ -30,18 +33,28 @@ internal sealed class DirectoryWriter(GovernanceDbContext db, string actor, Date
         else
         {
             PeopleUpdated += person.DisplayName != row.DisplayName || person.Team != row.Team || person.ManagerEmail != row.ManagerEmail
-                || person.Active != row.Active || person.Roles != row.Roles ? 1 : 0;
+                || person.Active != row.Active || person.Roles != roles ? 1 : 0;
         }
         // Role grants and departures matter to an auditor one by one; the rest is in the import's own event.
-        if (person.Roles != row.Roles && person.Id != 0)
-            await AuditTrail.AppendAsync(db, actor, "person.roles", $"person:{person.Email}", person.Roles.ToString(), row.Roles.ToString(), ct: ct);
+        if (person.Roles != roles && person.Id != 0)
+            await AuditTrail.AppendAsync(db, actor, "person.roles", $"person:{person.Email}", person.Roles.ToString(), roles.ToString(), ct: ct);
         if (person.Active && !row.Active && person.Id != 0)
             await AuditTrail.AppendAsync(db, actor, "person.left", $"person:{person.Email}", ct: ct);
         person.DisplayName = row.DisplayName;
         person.Team = row.Team;
         person.ManagerEmail = row.ManagerEmail;
         person.Active = row.Active;
-        person.Roles = row.Roles;
+        person.Roles = roles;
+    }
+
+    /// <summary>Throws when the rows written so far leave the directory without the active Admin it had: the import is
+    /// then rejected whole (nothing written), whatever else the file held.</summary>
+    /// <exception cref="ImportRejectedException">no active Admin would remain</exception>
+    public void EnsureAnActiveAdminRemains()
+    {
+        if (!_loaded) return;
+        if (People.LastAdminRule.Refusal(_before, _people.Values.Select(People.LastAdminRule.Of).ToList()) is { } refusal)
+            throw new ImportRejectedException(ImportFormats.PeopleCsv, refusal);
     }
 
     public async Task WriteAsync(OwnershipRow row, CancellationToken ct)
@@ -68,6 +81,7 @@ internal sealed class DirectoryWriter(GovernanceDbContext db, string actor, Date
         if (_loaded) return;
         _loaded = true;
         foreach (var p in await db.People.ToListAsync(ct)) _people[p.Email] = p;
+        _before = _people.Values.Select(People.LastAdminRule.Of).ToList();
         foreach (var r in await db.OwnershipRules.ToListAsync(ct)) _rules[(r.Platform, r.Account.ToLowerInvariant())] = r;
     }
 }

@@ -46,6 +46,9 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
             : request.Format.Trim().ToLowerInvariant();
         if (!ImportFormats.All.Contains(format))
             throw new ImportRejectedException(format, $"Unknown format \"{format}\"; expected auto or one of {string.Join(", ", ImportFormats.All)}.");
+        // Checked on the detected format, so a directory file cannot slip through as "auto".
+        if (format == ImportFormats.PeopleCsv && !request.MayChangeDirectory)
+            throw new ImportForbiddenException(format, "A people directory file (people-csv: who exists and their roles) can only be imported by an Admin. Nothing was written.");
 
         var now = clock.GetUtcNow();
         var scannedAt = request.ScannedAt ?? now;
@@ -102,6 +105,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
             throw new ImportRejectedException(format,
                 $"{rejectedCount} of {records} records were rejected, more than half: the file was not imported. First: line {rejected[0].Line}: {rejected[0].Reason}",
                 rejected[0].Line);
+        directory.EnsureAnActiveAdminRemains();
 
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(ct);

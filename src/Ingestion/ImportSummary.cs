@@ -41,4 +41,15 @@ public sealed record ImportProgress(long BytesRead, long TotalBytes, int Records
 }
 
 /// <summary>What to import: the file's name as the user knows it, the format (null: detect), when it was scanned, and who imports.</summary>
-public sealed record ImportRequest(string FileName, string? Format, DateTimeOffset? ScannedAt, string Actor);
+public sealed record ImportRequest(string FileName, string? Format, DateTimeOffset? ScannedAt, string Actor)
+{
+    /// <summary>Whether the importer may change the people directory (who exists, their roles: a people-csv). Off unless
+    /// the caller says so: an Admin in the app, or an operator at the server's command line.</summary>
+    public bool MayChangeDirectory { get; init; }
+}
+
+/// <summary>The file is of a format its importer may not import (a people-csv from someone who is not an Admin); nothing was written.</summary>
+public sealed class ImportForbiddenException(string format, string message) : Exception(message)
+{
+    public string Format { get; } = format;
+}

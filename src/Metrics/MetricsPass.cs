@@ -11,38 +11,46 @@ internal static class MetricsPass
 {
     private const long MillisPerHour = 3_600_000;
 
-    public static TeamMetrics Run(FactTables facts, DateTimeOffset asOf, DateTimeOffset? ttrFrom, GovernanceSettings settings, bool teams)
+    /// <param name="owner">only the tokens this person owns (their own scorecard); null for the whole organisation</param>
+    public static TeamMetrics Run(FactTables facts, DateTimeOffset asOf, DateTimeOffset? ttrFrom, GovernanceSettings settings, bool teams, int? owner = null)
     {
         var at = FactTables.Millis(asOf);
         var from = ttrFrom is { } f ? FactTables.Millis(f) : long.MinValue;
-        // One tally per team number, and the last for tokens with no owner or an owner without a team.
-        var tallies = new Tally[facts.Teams.Count + 1];
+        // One tally per team number, one for tokens with no owner or an owner without a team, and one for tokens outside
+        // an owner's own scope, which the figures then leave out.
+        var tallies = new Tally[facts.Teams.Count + 2];
         for (var i = 0; i < tallies.Length; i++) tallies[i] = new Tally();
+        var noTeam = facts.Teams.Count;
+        var outside = noTeam + 1;
+        // A token the facts do not know yet (not possible within one read) counts as no team, or outside an owner's scope.
+        var unknown = owner is null ? noTeam : outside;
         // Each token's tally, looked up once: exposures, tokens and tasks all tally by their token's team.
         var slotOfToken = new int[facts.Tokens.MaxId + 1];
-        for (var id = 1; id < slotOfToken.Length; id++) slotOfToken[id] = facts.TeamOf(id) is var team and >= 0 ? team : tallies.Length - 1;
-        Tally TallyOf(int token) => tallies[token < slotOfToken.Length ? slotOfToken[token] : tallies.Length - 1];
+        for (var id = 1; id < slotOfToken.Length; id++)
+            slotOfToken[id] = owner is { } o && facts.Tokens.Owner[id] != o ? outside : facts.TeamOf(id) is var team and >= 0 ? team : noTeam;
+        Tally TallyOf(int token) => tallies[token < slotOfToken.Length ? slotOfToken[token] : unknown];
 
         // Hours to remediate, with the tally slot each belongs to, in one array for the whole organisation.
         var remediations = new Remediations(facts.Exposures.MaxId);
-        var exposed = Exposures(facts, at, from, settings, slotOfToken, tallies, remediations);
+        var exposed = Exposures(facts, at, from, settings, slotOfToken, unknown, tallies, remediations);
         var justified = facts.JustifiedAt(at);
         Tokens(facts, at, exposed, justified, TallyOf);
         var campaign = Attestation(facts, at, TallyOf);
 
         var organisation = new Tally();
-        foreach (var tally in tallies) organisation.Add(tally);
+        for (var slot = 0; slot < outside; slot++) organisation.Add(tallies[slot]);
         var byTeam = new Dictionary<string, MetricsSnapshot>(StringComparer.Ordinal);
         if (teams)
             for (var team = 0; team < facts.Teams.Count; team++)
                 if (tallies[team].Total > 0 || tallies[team].Exposures > 0)
                     byTeam[facts.Teams[team]] = tallies[team].Snapshot(asOf, campaign, remediations.Of(team));
         // Last: the organisation's percentiles reorder the shared array.
-        return new TeamMetrics(organisation.Snapshot(asOf, campaign, remediations.All()), byTeam, new Tally().Snapshot(asOf, campaign, []));
+        var hours = owner is null ? remediations.All() : remediations.AllBut(outside);
+        return new TeamMetrics(organisation.Snapshot(asOf, campaign, hours), byTeam, new Tally().Snapshot(asOf, campaign, []));
     }
 
     /// <summary>Tallies exposures detected by <paramref name="at"/>; returns which tokens have one open then.</summary>
-    private static bool[] Exposures(FactTables facts, long at, long from, GovernanceSettings settings, int[] slotOfToken, Tally[] tallies, Remediations remediations)
+    private static bool[] Exposures(FactTables facts, long at, long from, GovernanceSettings settings, int[] slotOfToken, int unknown, Tally[] tallies, Remediations remediations)
     {
         var e = facts.Exposures;
         var exposed = new bool[facts.Tokens.MaxId + 1];
@@ -54,7 +62,7 @@ internal static class MetricsPass
             if (!e.Present[id] || e.Detected[id] > at) continue;
             var token = e.Token[id];
             var severity = e.Severity[id];
-            var slot = token < slotOfToken.Length ? slotOfToken[token] : tallies.Length - 1;
+            var slot = token < slotOfToken.Length ? slotOfToken[token] : unknown;
             var tally = tallies[slot];
             tally.Exposures++;
             if (e.OpenAt(id, at))
@@ -157,6 +165,14 @@ internal static class MetricsPass
         }
 
         public double[] All() => _count == _hours.Length ? _hours : _hours[.._count];
+
+        public double[] AllBut(int slot)
+        {
+            var hours = new List<double>(_count);
+            for (var i = 0; i < _count; i++)
+                if (_slots[i] != slot) hours.Add(_hours[i]);
+            return [.. hours];
+        }
     }
 
     /// <summary>The counts of one team (or of the organisation, when tallies are added up).</summary>

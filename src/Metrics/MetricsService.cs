@@ -20,17 +20,21 @@ public sealed class MetricsService(GovernanceFacts facts, IDbContextFactory<Gove
         return team is null ? result.Organisation : result.Teams.GetValueOrDefault(team) ?? result.Empty;
     }
 
+    /// <summary>The figures of one person's own tokens and their exposures (an owner's scorecard), by the same pass.</summary>
+    public async Task<MetricsSnapshot> ComputeForOwnerAsync(int personId, DateTimeOffset? asOf = null, CancellationToken ct = default) =>
+        (await TallyAsync(asOf, null, teams: false, ct, owner: personId)).Organisation;
+
     /// <summary>The organisation's figures and each team's (tokens without an owner, or whose owner has no team, count
     /// for the organisation only).</summary>
     public Task<TeamMetrics> ComputeByTeamAsync(DateTimeOffset? asOf = null, DateTimeOffset? ttrFrom = null, CancellationToken ct = default) =>
         TallyAsync(asOf, ttrFrom, teams: true, ct);
 
-    private async Task<TeamMetrics> TallyAsync(DateTimeOffset? asOf, DateTimeOffset? ttrFrom, bool teams, CancellationToken ct)
+    private async Task<TeamMetrics> TallyAsync(DateTimeOffset? asOf, DateTimeOffset? ttrFrom, bool teams, CancellationToken ct, int? owner = null)
     {
         var at = asOf ?? clock.GetUtcNow();
         GovernanceSettings settings;
         await using (var db = await dbFactory.CreateDbContextAsync(ct)) settings = await GovernanceSettings.LoadAsync(db, ct);
-        return await facts.ReadAsync(f => MetricsPass.Run(f, at, ttrFrom, settings, teams), ct);
+        return await facts.ReadAsync(f => MetricsPass.Run(f, at, ttrFrom, settings, teams, owner), ct);
     }
 }
 

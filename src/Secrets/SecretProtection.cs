@@ -73,10 +73,24 @@ public static class SecretsRegistration
     {
         var keys = new KeyStore(builder.Configuration, builder.Environment);
         builder.Services.AddSingleton(keys);
+        var ring = new DirectoryInfo(Path.Combine(keys.Directory, "dataprotection"));
+        // Cookies and antiforgery tokens are bound to this deployment's name, so a Development instance's cookie is
+        // refused by a Production one even when both use the same key folder.
         builder.Services.AddDataProtection()
-            .SetApplicationName("GovernanceDashboard")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(keys.Directory, "dataprotection")));
-        builder.Services.AddSingleton<SecretProtector>();
+            .SetApplicationName(ApplicationName(builder.Configuration, builder.Environment, keys))
+            .PersistKeysToFileSystem(ring);
+        // The escrow copies are read by every instance and by the command line (whatever environment it runs in), and
+        // were written under this fixed name before deployments had their own: they keep it, on the same key ring.
+        builder.Services.AddSingleton(_ => new SecretProtector(keys, DataProtectionProvider.Create(ring, b => b.SetApplicationName(EscrowApplicationName))));
         return builder;
     }
+
+    private const string EscrowApplicationName = "GovernanceDashboard";
+
+    /// <summary><c>DataProtection:ApplicationName</c>, or by default the environment's name and the key folder's full path:
+    /// instances of one deployment share both; set it explicitly when they reach the same folder by different paths.</summary>
+    public static string ApplicationName(IConfiguration configuration, IHostEnvironment environment, KeyStore keys) =>
+        configuration["DataProtection:ApplicationName"] is { Length: > 0 } name
+            ? name
+            : $"GovernanceDashboard/{environment.EnvironmentName}/{keys.Directory}";
 }

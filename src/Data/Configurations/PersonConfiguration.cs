@@ -15,5 +15,7 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         builder.HasIndex(p => p.Team);
         builder.Property(p => p.ManagerEmail).HasMaxLength(320);
         builder.Property(p => p.Roles).HasConversion<int>();
+        builder.Property(p => p.SecurityStamp).HasMaxLength(64);
+        builder.Ignore(p => p.IsActiveAdmin);
     }
 }

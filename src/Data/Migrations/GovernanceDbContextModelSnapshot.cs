@@ -561,6 +561,11 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Team")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");

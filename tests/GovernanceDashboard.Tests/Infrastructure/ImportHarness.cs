@@ -36,8 +36,9 @@ public sealed class ImportHarness : IAsyncDisposable
 
     public GovernanceDbContext Db() => Services.GetRequiredService<IDbContextFactory<GovernanceDbContext>>().CreateDbContext();
 
+    /// <summary>Imports as an operator would (directory files allowed, as at the command line).</summary>
     public Task<ImportSummary> ImportAsync(string path, string? format = null, DateTimeOffset? scannedAt = null, string actor = "analyst@example.com") =>
-        Imports.ImportFileAsync(path, new ImportRequest(Path.GetFileName(path), format, scannedAt, actor));
+        Imports.ImportFileAsync(path, new ImportRequest(Path.GetFileName(path), format, scannedAt, actor) { MayChangeDirectory = true });
 
     public async Task<string> WriteTempAsync(string name, byte[] content)
     {
