@@ -42,6 +42,8 @@ public static class Composition
     {
         builder.AddGovernanceCore();
         builder.AddGovernanceAuth();
+        builder.AddGovernanceRateLimits();
+        builder.AddProxySupport();
         builder.AddWorkflowSchedules();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // Masks carry "…": emit it as a character, not &#x2026; (markup characters stay encoded).
@@ -62,6 +64,8 @@ public static class Composition
         await app.Services.GetRequiredService<DemoSeeder>().SeedOnFirstStartAsync(app.Configuration, app.Environment, app.Logger);
         app.LogSignInModes();
 
+        app.UseProxySupport();
+        app.UseSecurityHeaders(app.Configuration);
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -73,6 +77,7 @@ public static class Composition
         // Routing after the status-code pages, so a re-executed request finds its (anonymous) page.
         app.UseRouting();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
 

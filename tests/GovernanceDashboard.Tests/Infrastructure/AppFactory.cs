@@ -14,10 +14,12 @@ public sealed class AppFactory(string environment = "Development", Dictionary<st
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
-        // Command-line style settings win over appsettings*.json, as they would for an operator.
-        foreach (var (key, value) in Store.Settings.Concat(extra ?? []))
+        // Command-line style settings win over appsettings*.json, as they would for an operator; extra ones over the store's.
+        var settings = new Dictionary<string, string?>(Store.Settings);
+        foreach (var (key, value) in extra ?? []) settings[key] = value;
+        foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
-        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(Store.Settings.Concat(extra ?? [])));
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
     }
 
     /// <summary>A client that keeps cookies and does not follow redirects, so tests see them.</summary>
