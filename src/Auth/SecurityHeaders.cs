@@ -19,7 +19,8 @@ public static class SecurityHeaders
     {
         ArgumentNullException.ThrowIfNull(http);
         if (http.Items[NonceKey] is string nonce) return nonce;
-        nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        // Hex, not base64: '+' and '/' would be HTML-encoded in the attribute, and a reader of the page should see the header's value.
+        nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         http.Items[NonceKey] = nonce;
         return nonce;
     }
