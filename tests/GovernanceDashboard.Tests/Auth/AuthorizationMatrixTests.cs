@@ -241,13 +241,20 @@ public class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixApp app) : 
                 KeyClients[caller] = client;
             }
 
-            string Id(int? id) => (id ?? 0).ToString(CultureInfo.InvariantCulture);
-            Ids["token"] = Id(await db.Tokens.Where(t => t.OwnerId == owner.Id).Select(t => (int?)t.Id).MinAsync());
+            // The demo has no hand-overs or notifications: one of each for the owner, so those routes get real ids too.
+            var ownerToken = await db.Tokens.Where(t => t.OwnerId == owner.Id).OrderBy(t => t.Id).FirstAsync();
+            var colleague = await db.People.Where(p => p.Active && p.Id != owner.Id && p.Roles == Roles.None).OrderBy(p => p.Id).FirstAsync();
+            db.OwnershipTransfers.Add(new OwnershipTransfer { TokenId = ownerToken.Id, FromPersonId = owner.Id, ToPersonId = colleague.Id, Status = TransferStatus.Pending, RequestedAt = DateTimeOffset.UtcNow });
+            db.Notifications.Add(new Notification { PersonId = owner.Id, Kind = "test", Subject = "Matrix", Body = "Matrix", CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+
+            string Id(int? id) => (id ?? throw new InvalidOperationException("the seeded store lacks an id a route needs")).ToString(CultureInfo.InvariantCulture);
+            Ids["token"] = Id(ownerToken.Id);
             Ids["campaign"] = Id(await db.AttestationCampaigns.Select(c => (int?)c.Id).MinAsync());
             Ids["task"] = Id(await db.AttestationTasks.Select(t => (int?)t.Id).MinAsync());
-            Ids["request"] = Id(await db.WriteScopeRequests.OrderByDescending(r => r.RequesterId == owner.Id).ThenBy(r => r.Id).Select(r => (int?)r.Id).FirstOrDefaultAsync());
-            Ids["transfer"] = Id(await db.OwnershipTransfers.Select(t => (int?)t.Id).MinAsync());
-            Ids["notification"] = (await db.Notifications.Select(n => (long?)n.Id).MinAsync() ?? 0).ToString(CultureInfo.InvariantCulture);
+            Ids["request"] = Id(await db.WriteScopeRequests.Where(r => r.RequesterId == owner.Id && r.Status == RequestStatus.Pending).Select(r => (int?)r.Id).MinAsync());
+            Ids["transfer"] = Id(await db.OwnershipTransfers.Where(t => t.FromPersonId == owner.Id).Select(t => (int?)t.Id).MinAsync());
+            Ids["notification"] = (await db.Notifications.Where(n => n.PersonId == owner.Id).Select(n => n.Id).MinAsync()).ToString(CultureInfo.InvariantCulture);
             Ids["team"] = Uri.EscapeDataString(await db.People.Where(p => p.Team != null).Select(p => p.Team!).OrderBy(t => t).FirstAsync());
         }
 
