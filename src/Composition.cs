@@ -46,6 +46,8 @@ public static class Composition
         builder.AddGovernanceCore();
         builder.AddGovernanceAuth();
         builder.AddBookkeeping();
+        builder.AddGovernanceRateLimits();
+        builder.AddProxySupport();
         builder.AddWorkflowSchedules();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // Masks carry "…": emit it as a character, not &#x2026; (markup characters stay encoded).
@@ -68,6 +70,8 @@ public static class Composition
         await app.Services.GetRequiredService<DemoSeeder>().SeedOnFirstStartAsync(app.Configuration, app.Environment, app.Logger);
         app.LogSignInModes();
 
+        app.UseProxySupport();
+        app.UseSecurityHeaders(app.Configuration);
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -79,6 +83,7 @@ public static class Composition
         // Routing after the status-code pages, so a re-executed request finds its (anonymous) page.
         app.UseRouting();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
 

@@ -42,7 +42,21 @@ public static class AuthRegistration
                 o.Events.OnTokenValidated = async ctx =>
                 {
                     if (previous is not null) await previous(ctx);
-                    await AttachDirectoryPersonAsync(ctx.HttpContext, ctx.Principal!);
+                    if (await AttachDirectoryPersonAsync(ctx.HttpContext, ctx.Principal!)) return;
+                    // No session, and a page that says why rather than an error.
+                    ctx.HandleResponse();
+                    ctx.Response.Redirect("/login?error=directory");
+                };
+                var previousFailure = o.Events.OnRemoteFailure;
+                o.Events.OnRemoteFailure = async ctx =>
+                {
+                    if (previousFailure is not null) await previousFailure(ctx);
+                    if (ctx.Result?.Handled == true) return;
+                    // A declined consent, an expired or replayed answer, an unreachable provider: a page, not a 500.
+                    ctx.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthRegistration))
+                        .LogWarning("Entra ID sign-in failed: {Reason}", Logging.LogValue.Clean(ctx.Failure?.Message));
+                    ctx.HandleResponse();
+                    ctx.Response.Redirect("/login?error=entra");
                 };
             });
         }
@@ -112,18 +126,19 @@ public static class AuthRegistration
         return Task.CompletedTask;
     }
 
-    /// <summary>An Entra user is matched to (or added to) the people directory by email, so ownership works.</summary>
-    private static async Task AttachDirectoryPersonAsync(HttpContext http, ClaimsPrincipal principal)
+    /// <summary>An Entra user must be an active person of the people directory (matched by email): the directory says who
+    /// uses the dashboard and owns tokens. Their roles are the token's app roles and the directory's together.</summary>
+    /// <returns>false when the person is missing from the directory or inactive: no session.</returns>
+    private static async Task<bool> AttachDirectoryPersonAsync(HttpContext http, ClaimsPrincipal principal)
     {
         var email = Person.NormalizeEmail(principal.EmailOf());
         var factory = http.RequestServices.GetRequiredService<IDbContextFactory<GovernanceDbContext>>();
         await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
         var person = await db.People.FirstOrDefaultAsync(p => p.Email == email, http.RequestAborted);
-        if (person is null)
+        if (person is not { Active: true })
         {
-            person = new Person { Email = email, DisplayName = principal.FindFirstValue("name") ?? email, CreatedAt = DateTimeOffset.UtcNow };
-            db.People.Add(person);
-            await db.SaveChangesAsync(http.RequestAborted);
+            http.RequestServices.GetRequiredService<BookkeepingQueue>().Audit(email, "signin.entra.refused", person is null ? null : $"person:{person.Id}");
+            return false;
         }
         if (principal.Identity is ClaimsIdentity identity)
         {
@@ -131,7 +146,14 @@ public static class AuthRegistration
             // The session is checked against the directory like a local one (SessionStamps).
             identity.AddClaim(new Claim(SessionStamps.StampClaim, person.SecurityStamp));
             if (identity.FindFirst(ClaimTypes.Email) is null) identity.AddClaim(new Claim(ClaimTypes.Email, email));
+            // The token's app roles arrive as "roles" or, mapped on the way in, as ClaimTypes.Role, while the identity checks
+            // "roles": without this they were never seen as roles (found by the end-to-end sign-in test).
+            var tokenRoles = identity.FindAll(c => c.Type is "roles" || c.Type == ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+            foreach (var role in Enum.GetValues<Roles>())
+                if (role != Roles.None && (person.Roles.HasFlag(role) || tokenRoles.Contains(role.ToString())) && !identity.HasClaim(identity.RoleClaimType, role.ToString()))
+                    identity.AddClaim(new Claim(identity.RoleClaimType, role.ToString()));
         }
         http.RequestServices.GetRequiredService<BookkeepingQueue>().Audit(email, "signin.entra", $"person:{person.Id}");
+        return true;
     }
 }

@@ -57,8 +57,11 @@ public static class SignInEndpoints
         return Results.LocalRedirect(SafeReturnUrl(returnUrl));
     }
 
-    private static async Task<IResult> LogoutAsync(HttpContext http, SignInModes modes, BookkeepingQueue bookkeeping)
+    private static async Task<IResult> LogoutAsync(HttpContext http, SignInModes modes, BookkeepingQueue bookkeeping,
+        Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery)
     {
+        // The endpoint binds no form field, so nothing checks the token unless asked: a cross-site form could sign people out.
+        if (!await antiforgery.IsRequestValidAsync(http)) return Results.BadRequest();
         var email = http.User.EmailOf();
         await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         bookkeeping.Audit(email, "signout", null);
@@ -67,8 +70,9 @@ public static class SignInEndpoints
         return Results.Redirect("/login");
     }
 
-    /// <summary>Only local paths: an open redirect would let a phishing link borrow our sign-in.</summary>
+    /// <summary>Only local paths, by the rule LocalRedirect itself applies (no host, no control characters): an open redirect
+    /// would let a phishing link borrow our sign-in, and a path LocalRedirect refuses would be a 500.</summary>
     public static string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//") && !returnUrl.StartsWith("/\\")
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult.IsLocalUrl(returnUrl)
             ? returnUrl : "/";
 }

@@ -30,14 +30,14 @@ public static class DataRegistration
         return builder;
     }
 
-    /// <summary>Makes a relative SQLite file path relative to the content root and creates its folder.</summary>
+    /// <summary>Makes a relative SQLite file path relative to the content root and creates its folder and file, private to this user.</summary>
     public static string ResolveSqlitePath(string connectionString, string contentRoot)
     {
         var csb = new SqliteConnectionStringBuilder(connectionString);
         if (csb.DataSource is { Length: > 0 } source && source != ":memory:" && csb.Mode != SqliteOpenMode.Memory)
         {
             var full = Path.GetFullPath(source, contentRoot);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            SqliteFiles.Prepare(full);
             csb.DataSource = full;
         }
         return csb.ToString();

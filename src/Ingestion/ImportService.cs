@@ -55,7 +55,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         // The whole import is one transaction, and the audit trail's appends wait for it (they chain onto its event).
         var summary = await AuditTrail.WithLockAsync(() => ImportAsync(file, format, sha256, request, scannedAt, now, progress, ct), ct);
         log.LogInformation("Import {ImportId} ({Format}, {FileName}) by {Actor}: {Records} records, {TokensNew} new tokens, {OccurrencesNew} new occurrences, {Duplicates} duplicates, {Rejected} rejected",
-            summary.ImportId, summary.Format, summary.FileName, request.Actor, summary.Records, summary.TokensNew, summary.OccurrencesNew, summary.Duplicates, summary.Rejected.Count);
+            summary.ImportId, summary.Format, Logging.LogValue.Clean(summary.FileName), Logging.LogValue.Clean(request.Actor), summary.Records, summary.TokensNew, summary.OccurrencesNew, summary.Duplicates, summary.Rejected.Count);
         return summary;
     }
 
