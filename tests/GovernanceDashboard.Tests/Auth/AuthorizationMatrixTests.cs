@@ -83,6 +83,13 @@ public class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixApp app) : 
         ["POST /api/write-scope-requests/{id:int}/decision"] = ("LAAAAA", "/api/write-scope-requests/{request}/decision"),
         // Only the requester cancels ({request} is the owner's own).
         ["POST /api/write-scope-requests/{id:int}/cancel"] = ("LADDDD", "/api/write-scope-requests/{request}/cancel"),
+        // Triage: Analysts and Admins.
+        ["GET /api/exposures"] = ("LDADDA", null),
+        ["POST /api/exposures/{id:int}/dismiss"] = ("LDADDA", "/api/exposures/{exposure}/dismiss"),
+        ["POST /api/exposures/dismiss"] = ("LDADDA", null),
+        ["POST /api/exposures/{id:int}/reopen"] = ("LDADDA", "/api/exposures/{exposure}/reopen"),
+        ["POST /api/exposures/{id:int}/notes"] = ("LDADDA", "/api/exposures/{exposure}/notes"),
+        ["PUT /api/tokens/{id:int}/owner"] = ("LDADDA", "/api/tokens/{token}/owner"),
         ["GET /api/my/tokens"] = ("LAAAAA", null),
         ["GET /api/my/tokens/{id:int}/exposures"] = ("LAAAAA", "/api/my/tokens/{token}/exposures"),
         ["POST /api/my/tokens/{id:int}/suggestion"] = ("LAAAAA", "/api/my/tokens/{token}/suggestion"),
@@ -173,8 +180,11 @@ public class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixApp app) : 
 
     private string Path(string key, string? template)
     {
-        var path = template ?? Route(key);
-        foreach (var (name, value) in app.Ids) path = path.Replace("{" + name + "}", value, StringComparison.Ordinal);
+        // Route parameters, with or without a constraint ({id}, {id:int}), get a real id of the seeded store; a parameter
+        // without one would only ever be answered 404, which says nothing about access.
+        var path = System.Text.RegularExpressions.Regex.Replace(template ?? Route(key), @"\{(\w+)(:[^}]*)?\}",
+            m => app.Ids.TryGetValue(m.Groups[1].Value, out var value) ? value : m.Value);
+        Assert.False(path.Contains('{', StringComparison.Ordinal), $"{key}: no id for a parameter of {path}; add one to MatrixApp.Ids");
         return path;
     }
 
@@ -250,6 +260,7 @@ public class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixApp app) : 
 
             string Id(int? id) => (id ?? throw new InvalidOperationException("the seeded store lacks an id a route needs")).ToString(CultureInfo.InvariantCulture);
             Ids["token"] = Id(ownerToken.Id);
+            Ids["exposure"] = Id(await db.Exposures.Select(e => (int?)e.Id).MinAsync());
             Ids["campaign"] = Id(await db.AttestationCampaigns.Select(c => (int?)c.Id).MinAsync());
             Ids["task"] = Id(await db.AttestationTasks.Select(t => (int?)t.Id).MinAsync());
             Ids["request"] = Id(await db.WriteScopeRequests.Where(r => r.RequesterId == owner.Id && r.Status == RequestStatus.Pending).Select(r => (int?)r.Id).MinAsync());
