@@ -1,7 +1,7 @@
 using GovernanceDashboard;
 using GovernanceDashboard.Cli;
 
-// The same program is the dashboard and the command line (INTERFACES.md).
+// The same program is the dashboard and the command line (docs/interfaces.md).
 if (CommandLine.IsVerb(args)) return await CommandLine.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,6 +1,6 @@
 namespace GovernanceDashboard.Api;
 
-/// <summary>All HTTP API groups (INTERFACES.md).</summary>
+/// <summary>All HTTP API groups (docs/interfaces.md).</summary>
 public static class GovernanceApi
 {
     public static IEndpointRouteBuilder MapGovernanceApi(this IEndpointRouteBuilder app)

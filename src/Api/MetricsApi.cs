@@ -2,7 +2,7 @@ using GovernanceDashboard.Metrics;
 
 namespace GovernanceDashboard.Api;
 
-/// <summary>GET /api/metrics?asOf=&amp;from=&amp;team= — the METRICS.md object (from: start of the time-to-remediate window; team: the per-team view).</summary>
+/// <summary>GET /api/metrics?asOf=&amp;from=&amp;team= — the docs/metrics.md object (from: start of the time-to-remediate window; team: the per-team view).</summary>
 public static class MetricsApi
 {
     public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)

@@ -4,10 +4,10 @@ using GovernanceDashboard.Workflows.Approvals;
 
 namespace GovernanceDashboard.Api;
 
-/// <summary>Body of POST /api/write-scope-requests (INTERFACES.md: tokenId, justification, days; kind and targets are extra).</summary>
+/// <summary>Body of POST /api/write-scope-requests (docs/interfaces.md: tokenId, justification, days; kind and targets are extra).</summary>
 public sealed record WriteScopeRequestBody(int? TokenId, string? Justification, int? Days, string? Kind, string? Targets);
 
-/// <summary>Body of POST /api/write-scope-requests/{id}/decision (INTERFACES.md: approve, comment; version is extra).</summary>
+/// <summary>Body of POST /api/write-scope-requests/{id}/decision (docs/interfaces.md: approve, comment; version is extra).</summary>
 public sealed record WriteScopeDecisionBody(bool? Approve, string? Comment, Guid? Version);
 
 /// <summary>Write-scope requests: ask (the token's owner), decide (an approver who is neither the requester nor the owner),

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace GovernanceDashboard.Auth;
 
-/// <summary>Authorisation policies by what a person comes for (PRODUCT.md "Who uses it").</summary>
+/// <summary>Authorisation policies by what a person comes for (README.md "Who uses it").</summary>
 public static class Policies
 {
     /// <summary>Inventory, imports, triage, revocation, owner assignment.</summary>

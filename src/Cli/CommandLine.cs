@@ -2,7 +2,7 @@ using GovernanceDashboard.Data;
 
 namespace GovernanceDashboard.Cli;
 
-/// <summary>The command-line verbs of INTERFACES.md, run by the same program as the dashboard.</summary>
+/// <summary>The command-line verbs of docs/interfaces.md, run by the same program as the dashboard.</summary>
 public static class CommandLine
 {
     private static readonly Dictionary<string, Func<VerbContext, Task<int>>> Verbs = new(StringComparer.Ordinal)

@@ -17,10 +17,10 @@ public enum TokenKind
     GitHubRefreshToken,
 }
 
-/// <summary>Whether a token's known permissions allow changing anything (METRICS.md "Write scope").</summary>
+/// <summary>Whether a token's known permissions allow changing anything (docs/metrics.md "Write scope").</summary>
 public enum WriteCapability { Unknown, Read, Write }
 
-/// <summary>Lifecycle status of a token (METRICS.md "token status").</summary>
+/// <summary>Lifecycle status of a token (docs/metrics.md "token status").</summary>
 public enum TokenStatus { Active, Exposed, Revoked, Expired }
 
 /// <summary>Where an occurrence was seen: TruffleHog's integer visibility (0 public … 3 unknown).</summary>
@@ -32,7 +32,7 @@ public enum Verification { Unverified, Verified, Unknown, Inactive }
 /// <summary>Lifecycle of an exposure (incident).</summary>
 public enum ExposureState { Open, Remediated, Dismissed }
 
-/// <summary>Severity at detection (METRICS.md "Severity").</summary>
+/// <summary>Severity at detection (docs/metrics.md "Severity").</summary>
 public enum Severity { Low, Medium, High, Critical }
 
 /// <summary>Roles beyond "owner of one's own tokens", which everyone signed in has.</summary>

@@ -1,6 +1,6 @@
 namespace GovernanceDashboard.Domain;
 
-/// <summary>An incident: the occurrences of one token while it is open, with its clock (METRICS.md TTR).</summary>
+/// <summary>An incident: the occurrences of one token while it is open, with its clock (docs/metrics.md TTR).</summary>
 public class Exposure
 {
     public int Id { get; set; }

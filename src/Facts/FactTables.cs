@@ -93,7 +93,7 @@ internal sealed class TokenColumns : Columns
         Array.Resize(ref Revoked, size); Array.Resize(ref Expires, size);
     }
 
-    /// <summary>METRICS.md token status as of <paramref name="at"/>, given whether an exposure is open then.</summary>
+    /// <summary>docs/metrics.md token status as of <paramref name="at"/>, given whether an exposure is open then.</summary>
     public TokenStatus StatusAt(int id, long at, bool exposed) =>
         Revoked[id] <= at ? TokenStatus.Revoked
         : Expires[id] <= at ? TokenStatus.Expired

@@ -4,7 +4,7 @@ using System.Text.Unicode;
 
 namespace GovernanceDashboard.Importers;
 
-/// <summary>Tells which import format a file is from its first bytes, per IMPORTS.md's table.</summary>
+/// <summary>Tells which import format a file is from its first bytes, per docs/imports.md's table.</summary>
 public static class FormatDetector
 {
     /// <summary>How many bytes detection looks at.</summary>

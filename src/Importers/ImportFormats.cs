@@ -1,6 +1,6 @@
 namespace GovernanceDashboard.Importers;
 
-/// <summary>The format ids accepted by <see cref="Parsers.Parse"/> and returned by detection (IMPORTS.md).</summary>
+/// <summary>The format ids accepted by <see cref="Parsers.Parse"/> and returned by detection (docs/imports.md).</summary>
 public static class ImportFormats
 {
     public const string Auto = "auto";
@@ -11,7 +11,7 @@ public static class ImportFormats
     public const string PeopleCsv = "people-csv";
     public const string OwnersCsv = "owners-csv";
 
-    /// <summary>Every concrete format id, in the order IMPORTS.md lists them.</summary>
+    /// <summary>Every concrete format id, in the order docs/imports.md lists them.</summary>
     public static IReadOnlyList<string> All { get; } = [TruffleHog, Gitleaks, GitHubAlerts, Sarif, PeopleCsv, OwnersCsv];
 
     /// <summary>What a person should be told a format looks like when a file is not it.</summary>

@@ -3,7 +3,7 @@ namespace GovernanceDashboard.Importers;
 /// <summary>Splits a stream into byte lines of bounded length; an over-long line is reported and skipped without being held in memory.</summary>
 internal sealed class LineReader
 {
-    /// <summary>IMPORTS.md: a line over 1 MiB is rejected alone.</summary>
+    /// <summary>docs/imports.md: a line over 1 MiB is rejected alone.</summary>
     internal const int MaxLineBytes = 1024 * 1024;
 
     private readonly Stream _stream;

@@ -10,7 +10,7 @@ using GovernanceDashboard.Secrets;
 namespace GovernanceDashboard.Ingestion;
 
 /// <summary>Writes scanner findings into the store inside the import's transaction: one token per distinct secret,
-/// one occurrence per place, exposures opened, moved earlier and closed per IMPORTS.md and METRICS.md.</summary>
+/// one occurrence per place, exposures opened, moved earlier and closed per docs/imports.md and docs/metrics.md.</summary>
 /// <remarks>
 /// This is the one hot path that bypasses EF Core's change tracker: an import of a million records through tracked
 /// entities would hold them all in memory and run several times slower. It uses prepared statements on the context's
@@ -403,7 +403,7 @@ internal sealed class FindingWriter : IDisposable
             reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), reader.GetBoolean(4));
     }
 
-    /// <summary>METRICS.md "Severity", judged on what the earliest detection reported.</summary>
+    /// <summary>docs/metrics.md "Severity", judged on what the earliest detection reported.</summary>
     public static Severity SeverityAtDetection(Verification verification, WriteCapability write, bool publicOrLeaked) => verification switch
     {
         Verification.Inactive => Severity.Low,

@@ -1,6 +1,6 @@
 namespace GovernanceDashboard.Ingestion;
 
-/// <summary>What one import did (INTERFACES.md's --json summary and the API's answer). Never carries a secret.</summary>
+/// <summary>What one import did (docs/interfaces.md's --json summary and the API's answer). Never carries a secret.</summary>
 public sealed record ImportSummary
 {
     public int ImportId { get; init; }

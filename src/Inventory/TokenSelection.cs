@@ -78,7 +78,7 @@ internal static class TokenSelection
                 tests.Add(id => t.Owner[id] == 0);
                 break;
             case "orphaned":
-                // Orphaned is said of active tokens (METRICS.md): a revoked token whose owner left needs nobody.
+                // Orphaned is said of active tokens (docs/metrics.md): a revoked token whose owner left needs nobody.
                 tests.Add(id => t.Owner[id] is var o && o > 0 && o <= people.MaxId && people.Present[o] && !people.Active[o] && IsActive(id));
                 break;
             case var email:

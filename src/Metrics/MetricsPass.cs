@@ -4,7 +4,7 @@ using GovernanceDashboard.Settings;
 
 namespace GovernanceDashboard.Metrics;
 
-/// <summary>METRICS.md over the in-memory facts: one pass over exposures, grants, tokens and the current campaign's
+/// <summary>docs/metrics.md over the in-memory facts: one pass over exposures, grants, tokens and the current campaign's
 /// tasks, tallied per team (the owner's team as the directory says now), so the organisation's figures and every
 /// team's come from the same pass and the same formulas.</summary>
 internal static class MetricsPass

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Metrics;
 
-/// <summary>The one implementation of METRICS.md, as of any instant; every page, the CLI, the API and reports use it.</summary>
+/// <summary>The one implementation of docs/metrics.md, as of any instant; every page, the CLI, the API and reports use it.</summary>
 /// <remarks>The figures are one pass over the in-memory facts (<see cref="GovernanceFacts"/>, kept current from the
 /// store's change log), tallied per team, so the organisation's figures and every team's come from the same pass and
 /// the same formulas (the per-team view and "worst teams"). See <see cref="MetricsPass"/>.</remarks>

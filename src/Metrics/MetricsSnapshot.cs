@@ -1,6 +1,6 @@
 namespace GovernanceDashboard.Metrics;
 
-/// <summary>The metrics object of METRICS.md; names and meanings are fixed.</summary>
+/// <summary>The metrics object of docs/metrics.md; names and meanings are fixed.</summary>
 public sealed record MetricsSnapshot(
     DateTimeOffset AsOf,
     TokenFigures Tokens,

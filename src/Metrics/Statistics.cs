@@ -1,6 +1,6 @@
 namespace GovernanceDashboard.Metrics;
 
-/// <summary>The few statistics METRICS.md fixes exactly, and the selection they (and the inventory's pages) rest on.</summary>
+/// <summary>The few statistics docs/metrics.md fixes exactly, and the selection they (and the inventory's pages) rest on.</summary>
 public static class Statistics
 {
     /// <summary>A ratio with a zero denominator is null, never 0 or NaN.</summary>

@@ -2,7 +2,7 @@ using GovernanceDashboard.Domain;
 
 namespace GovernanceDashboard.Platforms;
 
-/// <summary>Whether a token's known permissions allow changing anything, exactly as METRICS.md "Write scope" defines it.</summary>
+/// <summary>Whether a token's known permissions allow changing anything, exactly as docs/metrics.md "Write scope" defines it.</summary>
 public static class WriteScopes
 {
     // Classic scopes that cannot change anything; every other classic scope can.

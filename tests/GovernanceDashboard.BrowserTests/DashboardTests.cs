@@ -68,12 +68,19 @@ public class DashboardTests(BrowserApp app) : IClassFixture<BrowserApp>
         "{\"SourceMetadata\":{\"Data\":{\"Github\":{\"repository\":\"https://github.com/acme/upload\",\"file\":\"" + file + "\",\"line\":" + line
         + "}}},\"DetectorName\":\"HuggingFace\",\"Verified\":false,\"Raw\":\"" + secret + "\"}";
 
-    /// <summary>The README's screenshot lives in the repository; the test refreshes it.</summary>
+    /// <summary>
+    /// The README's screenshot lives in the repository, but the test command must leave the working tree clean: the
+    /// screenshot goes to the test's output folder, and into wwwroot/docs only when UPDATE_SCREENSHOTS=1 asks for it.
+    /// </summary>
     private static string ScreenshotPath(string name)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GovernanceDashboard.sln"))) dir = dir.Parent;
-        var target = Path.Combine(dir?.FullName ?? Path.GetTempPath(), "wwwroot", "docs");
+        var target = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1")
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GovernanceDashboard.sln"))) dir = dir.Parent;
+            if (dir is not null) target = Path.Combine(dir.FullName, "wwwroot", "docs");
+        }
         Directory.CreateDirectory(target);
         return Path.Combine(target, name);
     }

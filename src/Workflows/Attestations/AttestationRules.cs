@@ -23,7 +23,7 @@ public static class AttestationRules
         _ => null,
     };
 
-    /// <summary>An attested task (METRICS.md "Attestation"): answered, and before the campaign's deadline.</summary>
+    /// <summary>An attested task (docs/metrics.md "Attestation"): answered, and before the campaign's deadline.</summary>
     public static bool Attested(AttestationAnswer answer, DateTimeOffset? answeredAt, DateTimeOffset deadline) =>
         answer != AttestationAnswer.None && answeredAt is { } at && at <= deadline;
 

@@ -28,7 +28,7 @@ public sealed class AttestationService(IDbContextFactory<GovernanceDbContext> db
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
 
-            // One campaign at a time: the newest is "the current campaign" of METRICS.md, so an older one still open is closed.
+            // One campaign at a time: the newest is "the current campaign" of docs/metrics.md, so an older one still open is closed.
             foreach (var previous in await db.AttestationCampaigns.Where(c => c.ClosedAt == null).ToListAsync(ct))
             {
                 previous.ClosedAt = now;
@@ -99,7 +99,7 @@ public sealed class AttestationService(IDbContextFactory<GovernanceDbContext> db
         return c is null ? null : ViewOf(c, await ProgressAsync(db, c.Id, c.Deadline, clock.GetUtcNow(), ct));
     }
 
-    /// <summary>The campaign's figures as of an instant; its completion ratio is METRICS.md's (attested before the deadline / due).</summary>
+    /// <summary>The campaign's figures as of an instant; its completion ratio is docs/metrics.md's (attested before the deadline / due).</summary>
     public async Task<CampaignProgress?> ProgressAsync(int campaignId, DateTimeOffset? asOf = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -2,7 +2,7 @@ using GovernanceDashboard.Domain;
 
 namespace GovernanceDashboard.Workflows.Attestations;
 
-/// <summary>Progress of one campaign; <see cref="CompletionRatio"/> is METRICS.md's attested / due.</summary>
+/// <summary>Progress of one campaign; <see cref="CompletionRatio"/> is docs/metrics.md's attested / due.</summary>
 public sealed record CampaignProgress(int Due, int Attested, int Answered, int AnsweredLate, int Triage, int Keep, int ReduceScope, int Revoke)
 {
     public double? CompletionRatio => Metrics.Statistics.Ratio(Attested, Due);

@@ -23,7 +23,7 @@ public sealed class OwnershipService(IDbContextFactory<GovernanceDbContext> dbFa
             .OrderByDescending(t => t.OwnerId == me).ThenBy(t => t.Status).ThenByDescending(t => t.LastSeenAt)
             .Select(t => new MyTokenView(
                 t.Id, t.Mask, t.Platform, t.Kind,
-                // As of now (METRICS.md): an expiry that passed makes the token Expired, whatever the stored column says.
+                // As of now (docs/metrics.md): an expiry that passed makes the token Expired, whatever the stored column says.
                 t.RevokedAt != null && t.RevokedAt <= now ? TokenStatus.Revoked : t.ExpiresAt != null && t.ExpiresAt <= now ? TokenStatus.Expired : t.Status,
                 t.WriteCapability, t.Account, t.Organizations, t.Scopes,
                 t.OwnerId == me, t.OwnerId == null && t.SuggestedOwnerId == me, t.FirstSeenAt, t.LastSeenAt, t.ExpiresAt, t.RevokedAt,
@@ -181,7 +181,7 @@ public sealed class OwnershipService(IDbContextFactory<GovernanceDbContext> dbFa
         }, ct);
 
     /// <summary>The owner records that the token was revoked or rotated at a given time: the token is Revoked from then, and its
-    /// open exposures are remediated at that time (never before their detection), as METRICS.md dates remediation.</summary>
+    /// open exposures are remediated at that time (never before their detection), as docs/metrics.md dates remediation.</summary>
     public Task<WorkflowResult<int>> RecordRevocationAsync(Actor actor, int tokenId, RevocationKind kind, DateTimeOffset at, CancellationToken ct = default) =>
         OnTokenAsync(tokenId, async (db, token, now) =>
         {

@@ -5,7 +5,7 @@ namespace GovernanceDashboard.Workflows.Ownership;
 /// <summary>How the token went away, as its owner records it.</summary>
 public enum RevocationKind { Revoked, Rotated }
 
-/// <summary>Recording a revocation or rotation by a person is a remediation (METRICS.md "Time to remediate"): the earliest
+/// <summary>Recording a revocation or rotation by a person is a remediation (docs/metrics.md "Time to remediate"): the earliest
 /// evidence dates it, and no exposure is remediated before it was detected.</summary>
 public static class RevocationRules
 {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace GovernanceDashboard.Workflows.Remediation;
 
-/// <summary>Tells the owner, the owner's manager and the analysts when an open exposure passes its severity's SLA (METRICS.md "breached").
+/// <summary>Tells the owner, the owner's manager and the analysts when an open exposure passes its severity's SLA (docs/metrics.md "breached").
 /// Once per open period: the exposure records when it was announced, in the same save as the messages, so a restart never repeats it.</summary>
 public sealed class SlaBreachService(IDbContextFactory<GovernanceDbContext> dbFactory, IOptions<WorkflowScheduleOptions> schedule,
     TimeProvider clock, ILogger<SlaBreachService> logger) : PeriodicWorkflowService(clock, logger)

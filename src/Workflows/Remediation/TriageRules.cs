@@ -2,7 +2,7 @@ using GovernanceDashboard.Domain;
 
 namespace GovernanceDashboard.Workflows.Remediation;
 
-/// <summary>Why a person closes an exposure without revoking its token (METRICS.md "dismissed": closed, excluded from time to remediate).</summary>
+/// <summary>Why a person closes an exposure without revoking its token (docs/metrics.md "dismissed": closed, excluded from time to remediate).</summary>
 public static class DismissalReasons
 {
     public const string FalsePositive = "false_positive";

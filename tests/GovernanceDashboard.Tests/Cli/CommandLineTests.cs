@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace GovernanceDashboard.Tests.Cli;
 
-/// <summary>The verbs of INTERFACES.md, run as a real child process against a real SQLite file.</summary>
+/// <summary>The verbs of docs/interfaces.md, run as a real child process against a real SQLite file.</summary>
 public class CommandLineTests
 {
     [Fact]

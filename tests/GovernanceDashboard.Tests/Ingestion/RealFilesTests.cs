@@ -6,7 +6,7 @@ using static GovernanceDashboard.Tests.Importers.ImporterTestFiles;
 
 namespace GovernanceDashboard.Tests.Ingestion;
 
-/// <summary>Real scanner outputs (../shared/samples/real, kept under Fixtures/real) import without a crash, auto-detected.</summary>
+/// <summary>Real scanner outputs (kept under Fixtures/real with their origin in its README) import without a crash, auto-detected.</summary>
 public class RealFilesTests
 {
     [Theory]

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace GovernanceDashboard.Tests.Metrics;
 
-/// <summary>Every figure of METRICS.md on small, hand-computed scenarios (the expected numbers are worked out in the comments).</summary>
+/// <summary>Every figure of docs/metrics.md on small, hand-computed scenarios (the expected numbers are worked out in the comments).</summary>
 public class MetricsScenarioTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);

@@ -3,7 +3,7 @@ using GovernanceDashboard.Workflows.Ownership;
 
 namespace GovernanceDashboard.Tests.Workflows;
 
-/// <summary>Recording a revocation is a remediation dated by the earliest evidence (METRICS.md), without storage.</summary>
+/// <summary>Recording a revocation is a remediation dated by the earliest evidence (docs/metrics.md), without storage.</summary>
 public class RevocationRulesTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);

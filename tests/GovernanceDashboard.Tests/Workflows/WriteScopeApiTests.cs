@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Tests.Workflows;
 
-/// <summary>The fixed write-scope endpoints of INTERFACES.md through the real HTTP pipeline, with cookies and API keys.</summary>
+/// <summary>The fixed write-scope endpoints of docs/interfaces.md through the real HTTP pipeline, with cookies and API keys.</summary>
 public class WriteScopeApiTests(WorkflowApp app) : IClassFixture<WorkflowApp>
 {
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
