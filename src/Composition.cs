@@ -10,6 +10,7 @@ using GovernanceDashboard.Metrics;
 using GovernanceDashboard.People;
 using GovernanceDashboard.Secrets;
 using GovernanceDashboard.Workflows;
+using GovernanceDashboard.Workflows.Remediation;
 using MudBlazor.Services;
 
 namespace GovernanceDashboard;
@@ -35,6 +36,7 @@ public static class Composition
         builder.Services.AddSingleton<ImportService>();
         builder.Services.AddSingleton<Audit.AuditSearch>();
         builder.AddGovernanceWorkflows();
+        builder.AddGovernanceRemediation();
         return builder;
     }
 
@@ -43,6 +45,7 @@ public static class Composition
         builder.AddGovernanceCore();
         builder.AddGovernanceAuth();
         builder.AddWorkflowSchedules();
+        builder.AddRemediationWorkers();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // Masks carry "…": emit it as a character, not &#x2026; (markup characters stay encoded).
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>

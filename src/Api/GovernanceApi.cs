@@ -13,6 +13,7 @@ public static class GovernanceApi
         app.MapOwnershipApi();
         app.MapAttestationsApi();
         app.MapAuditApi();
+        app.MapRemediationApi();
         return app;
     }
 }

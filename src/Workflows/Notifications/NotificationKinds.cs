@@ -16,4 +16,5 @@ public static class NotificationKinds
     public const string TransferDecided = "transfer.decided";
     public const string OwnerAssigned = "owner.assigned";
     public const string RevocationRequested = "revocation.requested";
+    public const string RevocationSent = "revocation.sent";
 }
