@@ -61,7 +61,9 @@ public static class PlatformsRegistration
     {
         var attempt = TimeSpan.FromSeconds(Math.Max(0.1, options.TimeoutSeconds));
         o.AttemptTimeout.Timeout = attempt;
-        o.Retry.MaxRetryAttempts = Math.Max(0, options.Retries);
+        // The handler needs at least one retry configured; "no retries" means nothing is worth retrying.
+        o.Retry.MaxRetryAttempts = Math.Max(1, options.Retries);
+        if (options.Retries <= 0) o.Retry.ShouldHandle = _ => ValueTask.FromResult(false);
         o.Retry.Delay = TimeSpan.FromSeconds(0.5);
         o.Retry.UseJitter = true;
         // POSTs are retried too: revocation is idempotent on both platforms, so sending a batch twice does no harm.

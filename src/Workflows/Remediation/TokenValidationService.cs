@@ -41,14 +41,11 @@ public sealed class TokenValidationService : IDisposable
         _limiters = new[] { TokenPlatform.HuggingFace, TokenPlatform.GitHub }.ToDictionary(p => p, RateLimiter (_) => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = perMinute, TokensPerPeriod = perMinute, ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-            QueueLimit = perMinute, QueueProcessingOrder = QueueProcessingOrder.OldestFirst, AutoReplenishment = true,
+            QueueLimit = 0, QueueProcessingOrder = QueueProcessingOrder.OldestFirst, AutoReplenishment = true,
         }));
     }
 
     public bool Enabled => _options.Enabled;
-
-    /// <summary>How long a check waits for its platform's rate limit before giving up.</summary>
-    public static readonly TimeSpan MaxWaitForPermit = TimeSpan.FromSeconds(10);
 
     /// <summary>"Check now" by an analyst or admin.</summary>
     public Task<TokenCheckResult> CheckNowAsync(Actor actor, int tokenId, CancellationToken ct = default) =>
@@ -89,18 +86,8 @@ public sealed class TokenValidationService : IDisposable
             return new TokenCheckResult(tokenId, CheckOutcome.NotCheckable, "The escrowed value cannot be decrypted with this installation's keys.");
         }
 
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        wait.CancelAfter(MaxWaitForPermit);
-        RateLimitLease lease;
-        try
-        {
-            lease = await _limiters[platform].AcquireAsync(1, wait.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return new TokenCheckResult(tokenId, CheckOutcome.RateLimited, "Too many checks against this platform; try again in a minute.");
-        }
-        using (lease)
+        // No waiting in line: a person pressing "check now" hears at once that the platform's budget is spent.
+        using (var lease = _limiters[platform].AttemptAcquire(1))
         {
             if (!lease.IsAcquired)
                 return new TokenCheckResult(tokenId, CheckOutcome.RateLimited, "Too many checks against this platform; try again in a minute.");
