@@ -123,25 +123,60 @@ public sealed class RevocationService(IDbContextFactory<GovernanceDbContext> dbF
 
     /// <summary>Sends every request due at <paramref name="now"/> (or only the given ones), batch by batch, within the platforms'
     /// limits; returns how many requests the platforms accepted.</summary>
+    /// <remarks>The two platforms are served side by side, and each sends its batches back to back before recording their
+    /// answers (at most <see cref="BatchesPerRecord"/> at a time): the revocation reaches the platform as early as it can, and the
+    /// store's bookkeeping follows. Claims outlast the calls, so nothing else sends them meanwhile.</remarks>
     public async Task<int> SendDueAsync(DateTimeOffset now, IReadOnlyCollection<long>? only = null, CancellationToken ct = default)
     {
         await _sending.WaitAsync(ct);
         try
         {
-            var accepted = 0;
-            foreach (var platform in new[] { TokenPlatform.HuggingFace, TokenPlatform.GitHub })
-            {
-                while (await ClaimAsync(platform, now, only, ct) is { } batch)
-                {
-                    if (batch.Items.Count > 0) accepted += await SendAsync(batch, ct);
-                }
-            }
-            return accepted;
+            var counts = await Task.WhenAll(SendPlatformAsync(TokenPlatform.HuggingFace, now, only, ct), SendPlatformAsync(TokenPlatform.GitHub, now, only, ct));
+            return counts.Sum();
         }
         finally
         {
             _sending.Release();
         }
+    }
+
+    /// <summary>How many sent batches wait for their answers to be recorded.</summary>
+    private const int BatchesPerRecord = 10;
+
+    private async Task<int> SendPlatformAsync(TokenPlatform platform, DateTimeOffset now, IReadOnlyCollection<long>? only, CancellationToken ct)
+    {
+        var accepted = 0;
+        var answered = new List<Batch>();
+        // Accepted batches not yet recorded are not claimed again, even if their claim lapsed on a slow machine.
+        var pending = new HashSet<long>();
+        while (await ClaimAsync(platform, now, only, pending, ct) is { } batch)
+        {
+            if (batch.Items.Count == 0) continue;
+            var answer = await CallAsync(batch, ct);
+            if (!answer.Accepted)
+            {
+                // A failure is recorded at once: the request waits out its backoff.
+                await RecordFailedAsync(batch, answer, ct);
+                continue;
+            }
+            answered.Add(batch);
+            pending.UnionWith(batch.Items.Select(i => i.RequestId));
+            if (answered.Count >= BatchesPerRecord) accepted += await RecordAcceptedAsync(answered, pending, ct);
+        }
+        return accepted + await RecordAcceptedAsync(answered, pending, ct);
+    }
+
+    private async Task<int> RecordAcceptedAsync(List<Batch> answered, HashSet<long> pending, CancellationToken ct)
+    {
+        var accepted = 0;
+        foreach (var batch in answered)
+        {
+            await RecordAcceptedAsync(batch, ct);
+            accepted += batch.Items.Count;
+        }
+        answered.Clear();
+        pending.Clear();
+        return accepted;
     }
 
     /// <summary>When the next queued request can be sent (null: nothing waits), for the worker's sleep; GitHub's requests wait for
@@ -172,7 +207,7 @@ public sealed class RevocationService(IDbContextFactory<GovernanceDbContext> dbF
     /// <summary>Claims up to one call's worth of due requests in one write transaction, so no other sender takes them; requests whose
     /// exposure closed meanwhile, or whose value the API cannot take, are cancelled here. Null when nothing is due or GitHub's hourly
     /// budget is spent.</summary>
-    private async Task<Batch?> ClaimAsync(TokenPlatform platform, DateTimeOffset now, IReadOnlyCollection<long>? only, CancellationToken ct)
+    private async Task<Batch?> ClaimAsync(TokenPlatform platform, DateTimeOffset now, IReadOnlyCollection<long>? only, HashSet<long> pending, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -185,71 +220,79 @@ public sealed class RevocationService(IDbContextFactory<GovernanceDbContext> dbF
         var query = db.RevocationRequests.Where(r => r.Platform == platform
             && (r.State == RevocationState.Queued || r.State == RevocationState.Failed) && r.NextAttemptAt <= now);
         if (only is not null) query = query.Where(r => only.Contains(r.Id));
-        var requests = await query.OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Id).Take(BatchSize).Include(r => r.Exposure).ToListAsync(ct);
-        if (requests.Count == 0) return null;
+        if (pending.Count > 0) query = query.Where(r => !pending.Contains(r.Id));
+        var due = await query.OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Id).Take(BatchSize)
+            .Select(r => new { r.Id, r.ExposureId, r.TokenId, r.Attempts, r.Exposure!.State, r.Exposure.Escrow }).ToListAsync(ct);
+        if (due.Count == 0) return null;
 
         var at = clock.GetUtcNow();
         var lease = at + http.TotalTimeout + TimeSpan.FromSeconds(5);
-        var items = new List<Claimed>(requests.Count);
+        var items = new List<Claimed>(due.Count);
         var sentTokens = new HashSet<int>();
-        foreach (var r in requests)
+        foreach (var r in due)
         {
-            var exposure = r.Exposure!;
-            if (exposure.State != ExposureState.Open || exposure.Escrow is null)
+            if (r.State != ExposureState.Open || r.Escrow is null)
             {
-                Cancel(r, exposure.State != ExposureState.Open ? $"the exposure closed ({exposure.State}) before it was sent" : "no escrowed value to send");
+                await SetAsync(db, r.Id, RevocationState.Cancelled, r.State != ExposureState.Open
+                    ? $"the exposure closed ({r.State}) before it was sent" : "no escrowed value to send", null, ct);
                 continue;
             }
             string secret;
             try
             {
-                secret = secrets.Unescrow(exposure.Escrow);
+                secret = secrets.Unescrow(r.Escrow);
             }
             catch (CryptographicException)
             {
                 // The key ring is not this store's (or was lost): keep the request, an operator may restore the keys.
-                Fail(r, at, "the escrowed value cannot be decrypted with this installation's keys");
+                await SetAsync(db, r.Id, RevocationState.Failed, "the escrowed value cannot be decrypted with this installation's keys", at + Backoff(r.Attempts), ct);
                 continue;
             }
             if (!RevocationSupport.AcceptsValue(platform, secret))
             {
-                Cancel(r, "the value does not carry a prefix the platform's revocation API accepts; revoke it by hand");
+                await SetAsync(db, r.Id, RevocationState.Cancelled, "the value does not carry a prefix the platform's revocation API accepts; revoke it by hand", null, ct);
                 continue;
             }
-            r.Attempts++;
-            r.LastAttemptAt = at;
-            r.NextAttemptAt = lease;
             // Two exposures of one token in one batch: the credential goes once.
-            if (sentTokens.Add(r.TokenId)) items.Add(new Claimed(r.Id, r.ExposureId, r.TokenId, secret));
-            else items.Add(new Claimed(r.Id, r.ExposureId, r.TokenId, ""));
+            items.Add(new Claimed(r.Id, r.ExposureId, r.TokenId, sentTokens.Add(r.TokenId) ? secret : ""));
         }
-        var credentials = items.Count(i => i.Secret.Length > 0);
-        if (credentials > 0) db.RevocationCalls.Add(new RevocationCall { Platform = platform, At = at, Credentials = credentials });
-        await db.SaveChangesAsync(ct);
+        var claimed = items.Select(i => i.RequestId).ToList();
+        if (claimed.Count > 0)
+        {
+            await db.RevocationRequests.Where(r => claimed.Contains(r.Id)).ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.Attempts, r => r.Attempts + 1).SetProperty(r => r.LastAttemptAt, at).SetProperty(r => r.NextAttemptAt, lease), ct);
+            db.RevocationCalls.Add(new RevocationCall { Platform = platform, At = at, Credentials = sentTokens.Count });
+            await db.SaveChangesAsync(ct);
+        }
         await tx.CommitAsync(ct);
         return new Batch(platform, at, items);
     }
 
-    private async Task<int> SendAsync(Batch batch, CancellationToken ct)
+    private static Task<int> SetAsync(GovernanceDbContext db, long id, RevocationState state, string why, DateTimeOffset? next, CancellationToken ct) =>
+        next is { } nextAt
+            ? db.RevocationRequests.Where(r => r.Id == id).ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.State, state).SetProperty(r => r.LastError, why).SetProperty(r => r.NextAttemptAt, nextAt), ct)
+            : db.RevocationRequests.Where(r => r.Id == id).ExecuteUpdateAsync(u => u.SetProperty(r => r.State, state).SetProperty(r => r.LastError, why), ct);
+
+    private async Task<RevokeAnswer> CallAsync(Batch batch, CancellationToken ct)
     {
         var credentials = batch.Items.Where(i => i.Secret.Length > 0).Select(i => i.Secret).ToList();
         var answer = batch.Platform == TokenPlatform.GitHub
             ? await gitHub.RevokeAsync(credentials, ct)
             : await huggingFace.RevokeAsync(credentials, ct);
+        if (answer.Accepted) log.LogInformation("Revocation: {Platform} accepted {Count} credential(s).", batch.Platform, credentials.Count);
+        else log.LogWarning("Revocation: {Platform} call for {Count} credential(s) failed: {Error}", batch.Platform, credentials.Count, answer.Error);
+        return answer;
+    }
+
+    private async Task RecordFailedAsync(Batch batch, RevokeAnswer answer, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
-        if (answer.Accepted)
-        {
-            await RecordAcceptedAsync(batch, ct);
-            log.LogInformation("Revocation: {Platform} accepted {Count} credential(s).", batch.Platform, credentials.Count);
-            return batch.Items.Count;
-        }
-        log.LogWarning("Revocation: {Platform} call for {Count} credential(s) failed: {Error}", batch.Platform, credentials.Count, answer.Error);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ids = batch.Items.Select(i => i.RequestId).ToList();
         foreach (var r in await db.RevocationRequests.Where(r => ids.Contains(r.Id) && r.State != RevocationState.Sent).ToListAsync(ct))
             Fail(r, now, answer.Error ?? "the platform refused the request");
         await db.SaveChangesAsync(ct);
-        return 0;
     }
 
     /// <summary>The platform took the batch: requests sent, tokens revoked and exposures remediated at the call's time (the same rule
@@ -262,8 +305,10 @@ public sealed class RevocationService(IDbContextFactory<GovernanceDbContext> dbF
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ids = batch.Items.Select(i => i.RequestId).ToList();
-        var requests = await db.RevocationRequests.Where(r => ids.Contains(r.Id) && r.State != RevocationState.Sent).ToListAsync(ct);
-        var tokenIds = requests.Select(r => r.TokenId).Distinct().ToList();
+        // Another sender may have recorded a resend of these already: only what is not yet Sent is recorded.
+        var tokenIds = await db.RevocationRequests.Where(r => ids.Contains(r.Id) && r.State != RevocationState.Sent).Select(r => r.TokenId).Distinct().ToListAsync(ct);
+        await db.RevocationRequests.Where(r => ids.Contains(r.Id) && r.State != RevocationState.Sent).ExecuteUpdateAsync(u => u
+            .SetProperty(r => r.State, RevocationState.Sent).SetProperty(r => r.SentAt, batch.At).SetProperty(r => r.LastError, (string?)null), ct);
         var tokens = new Dictionary<int, Token>();
         var exposures = new List<Exposure>();
         foreach (var chunk in tokenIds.Chunk(500))
@@ -273,12 +318,6 @@ public sealed class RevocationService(IDbContextFactory<GovernanceDbContext> dbF
         }
         var byToken = exposures.ToLookup(e => e.TokenId);
         var remediated = new List<int>();
-        foreach (var r in requests)
-        {
-            r.State = RevocationState.Sent;
-            r.SentAt = batch.At;
-            r.LastError = null;
-        }
         foreach (var token in tokens.Values)
             remediated.AddRange(RevocationRules.Apply(token, byToken[token.Id], batch.At, note, by));
 
@@ -309,12 +348,6 @@ public sealed class RevocationService(IDbContextFactory<GovernanceDbContext> dbF
             if (manager is { } m)
                 Notifier.Add(db, m, NotificationKinds.RevocationSent, subject + " (a token of your report)", body, link, now);
         }
-    }
-
-    private static void Cancel(RevocationRequest r, string why)
-    {
-        r.State = RevocationState.Cancelled;
-        r.LastError = why;
     }
 
     private static void Fail(RevocationRequest r, DateTimeOffset now, string error)

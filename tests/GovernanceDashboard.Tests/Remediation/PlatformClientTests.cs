@@ -53,6 +53,18 @@ public class PlatformClientTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(200, "<html>maintenance</html>")]
+    [InlineData(401, "")]
+    [InlineData(500, "")]
+    public async Task Anything_but_202_from_Hugging_Face_is_a_failed_revocation(int status, string body)
+    {
+        _h.Stub.Answer = _ => new StubAnswer(status, body);
+        var answer = await _h.HuggingFace.RevokeAsync([RemediationHarness.HfSecret(1)]);
+        Assert.False(answer.Accepted);
+        Assert.Equal(status, answer.Status);
+    }
+
     [Fact]
     public async Task A_platform_that_does_not_answer_in_time_is_a_failure_not_an_exception()
     {

@@ -37,7 +37,7 @@ public sealed class RemediationHarness : IAsyncDisposable
         {
             ["HuggingFace:BaseUrl"] = stub.BaseUrl,
             ["GitHub:ApiBaseUrl"] = stub.BaseUrl,
-            ["Remediation:Http:TimeoutSeconds"] = "1",
+            ["Remediation:Http:TimeoutSeconds"] = "5",
             ["Remediation:Http:Retries"] = "0",
         };
         foreach (var (k, v) in settings ?? []) configuration[k] = v;
