@@ -111,6 +111,25 @@ public class AutoRevocationTests
     }
 
     [Fact]
+    public async Task The_admins_policy_is_saved_as_a_setting_audited_and_wins_over_the_configuration()
+    {
+        await using var h = await RemediationHarness.StartAsync(new() { ["Remediation:AutoRevoke:GitHub"] = "Critical" });
+        var configuration = h.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+        await using var db = h.Db();
+        var before = await GovernanceDashboard.Settings.GovernanceSettings.LoadAsync(db);
+        Assert.Equal([Severity.Critical], AutoRevokePolicy.From(before, configuration).GitHub);
+        Assert.Empty(AutoRevokePolicy.From(before, configuration).HuggingFace);
+
+        await GovernanceDashboard.Settings.GovernanceSettings.SaveAsync(db, before with { AutoRevokeGitHub = "None", AutoRevokeHuggingFace = "Critical,High" }, "admin@acme.test");
+
+        var after = AutoRevokePolicy.From(await GovernanceDashboard.Settings.GovernanceSettings.LoadAsync(db), configuration);
+        Assert.Empty(after.GitHub);
+        Assert.Equal([Severity.Critical, Severity.High], after.HuggingFace.OrderDescending());
+        var audited = await db.AuditEvents.Where(a => a.Kind == "setting.changed").Select(a => a.Subject).ToListAsync();
+        Assert.Equal(["setting:AutoRevokeGitHub", "setting:AutoRevokeHuggingFace"], audited.Order());
+    }
+
+    [Fact]
     public void A_typo_in_the_policy_is_an_error_not_a_silent_off()
     {
         Assert.Equal([Severity.Critical, Severity.High], AutoRevokePolicy.Parse(" critical , High").Order().Reverse());
