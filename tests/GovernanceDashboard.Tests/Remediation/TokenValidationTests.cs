@@ -60,4 +60,25 @@ public class TokenValidationTests
         Assert.Equal(new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero), checkedToken.ExpiresAt);
         Assert.Equal(2, await check.AuditEvents.CountAsync(a => a.Kind == "token.validated"));
     }
+
+    [Fact]
+    public async Task The_periodic_pass_checks_open_escrowed_exposures_and_remediates_the_dead_ones()
+    {
+        await using var h = await RemediationHarness.StartAsync(new() { ["Remediation:Validation:Enabled"] = "true" });
+        var live = RemediationHarness.HfSecret(31);
+        var dead = RemediationHarness.HfSecret(32);
+        var exposures = await h.ExposedAsync(TokenPlatform.HuggingFace, TokenKind.HuggingFaceUserToken, [live, dead, null]);
+        h.Stub.Answer = r => r.Authorization == $"Bearer {dead}" ? new StubAnswer(401) : new StubAnswer(200, """{"name":"jdoe"}""");
+
+        Assert.Equal(2, await h.Validation.RunPassAsync());
+
+        Assert.Equal(2, h.Stub.Requests.Count);
+        await using var db = h.Db();
+        var states = await db.Exposures.OrderBy(e => e.Id).Select(e => new { e.State, e.RemediatedBy }).ToListAsync();
+        Assert.Equal(ExposureState.Open, states[0].State);
+        Assert.Equal((ExposureState.Remediated, "validation:huggingface"), (states[1].State, states[1].RemediatedBy));
+        Assert.Equal(ExposureState.Open, states[2].State);
+        Assert.All(await db.AuditEvents.Where(a => a.Kind == "token.validated").Select(a => a.Actor).ToListAsync(), a => Assert.Equal("validation:periodic", a));
+        Assert.Equal(exposures[0].TokenId, (await db.Tokens.SingleAsync(t => t.Account == "jdoe")).Id);
+    }
 }
