@@ -13,6 +13,9 @@ namespace GovernanceDashboard.Tests.Remediation;
 /// <summary>The Settings page's Remediation tab: shows the configuration's default, saves the Admin's choice as an audited setting.</summary>
 public class SettingsRemediationTabTests
 {
+    // A deadline for renders and the save on a busy machine, not a measurement.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task An_admin_turns_on_automatic_revocation_for_critical_hugging_face_exposures()
     {
@@ -33,7 +36,7 @@ public class SettingsRemediationTabTests
         var page = ctx.Render<SettingsPage>();
 
         page.FindAll(".mud-tab").First(t => t.TextContent.Contains("Remediation", StringComparison.Ordinal)).Click();
-        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=save-remediation-settings]")));
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=save-remediation-settings]")), Patience);
         Assert.Contains("breaks that service", page.Markup, StringComparison.Ordinal);
         // The configuration's default shows as ticked.
         Assert.True(Box(page, "GitHub-High").HasAttribute("checked"));
@@ -43,7 +46,7 @@ public class SettingsRemediationTabTests
         page.Find("[data-testid=save-remediation-settings]").Click();
 
         await using var db = store.Factory.CreateDbContext();
-        page.WaitForAssertion(() => Assert.Equal("Critical", db.Settings.AsNoTracking().Single(s => s.Key == "AutoRevokeHuggingFace").Value));
+        page.WaitForAssertion(() => Assert.Equal("Critical", db.Settings.AsNoTracking().Single(s => s.Key == "AutoRevokeHuggingFace").Value), Patience);
         Assert.Equal("High", (await db.Settings.SingleAsync(s => s.Key == "AutoRevokeGitHub")).Value);
         var audit = await db.AuditEvents.Where(a => a.Kind == "setting.changed").Select(a => new { a.Actor, a.Subject }).ToListAsync();
         Assert.Contains(audit, a => a.Subject == "setting:AutoRevokeHuggingFace" && a.Actor == "admin@acme.test");
