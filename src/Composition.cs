@@ -12,6 +12,7 @@ using GovernanceDashboard.Metrics;
 using GovernanceDashboard.People;
 using GovernanceDashboard.Secrets;
 using GovernanceDashboard.Workflows;
+using GovernanceDashboard.Workflows.Remediation;
 using MudBlazor.Services;
 
 namespace GovernanceDashboard;
@@ -38,6 +39,7 @@ public static class Composition
         builder.Services.AddSingleton<ImportService>();
         builder.Services.AddSingleton<UploadSpool>();
         builder.AddGovernanceWorkflows();
+        builder.AddGovernanceRemediation();
         return builder;
     }
 
@@ -49,6 +51,7 @@ public static class Composition
         builder.AddGovernanceRateLimits();
         builder.AddProxySupport();
         builder.AddWorkflowSchedules();
+        builder.AddRemediationWorkers();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // Masks carry "…": emit it as a character, not &#x2026; (markup characters stay encoded).
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>

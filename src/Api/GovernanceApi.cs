@@ -14,6 +14,7 @@ public static class GovernanceApi
         app.MapExposuresApi();
         app.MapAttestationsApi();
         app.MapAuditApi();
+        app.MapRemediationApi();
         return app;
     }
 }

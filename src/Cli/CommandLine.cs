@@ -12,6 +12,8 @@ public static class CommandLine
         ["seed-demo"] = SeedDemoVerb.RunAsync,
         ["apikey"] = ApiKeyVerb.RunAsync,
         ["audit"] = AuditVerb.RunAsync,
+        ["revoke"] = RevokeVerb.RunAsync,
+        ["validate"] = ValidateVerb.RunAsync,
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);

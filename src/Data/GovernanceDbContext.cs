@@ -29,6 +29,8 @@ public class GovernanceDbContext(DbContextOptions<GovernanceDbContext> options) 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Setting> Settings => Set<Setting>();
+    public DbSet<RevocationRequest> RevocationRequests => Set<RevocationRequest>();
+    public DbSet<RevocationCall> RevocationCalls => Set<RevocationCall>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -5,6 +5,8 @@ using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Importers;
 using GovernanceDashboard.Secrets;
+using GovernanceDashboard.Settings;
+using GovernanceDashboard.Workflows.Remediation;
 using GovernanceDashboard.Workflows.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -13,7 +15,8 @@ namespace GovernanceDashboard.Ingestion;
 
 /// <summary>Imports one file: detects or checks its format, parses it as a stream, and writes it in one transaction
 /// (a rejected, failed or killed import leaves the store exactly as it was), then records and audits the import.</summary>
-public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFactory, SecretProtector secrets, TimeProvider clock, Notifier notifier, ILogger<ImportService> log)
+public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFactory, SecretProtector secrets, TimeProvider clock, Notifier notifier,
+    IConfiguration configuration, RevocationSignal revocationSignal, ILogger<ImportService> log)
 {
     /// <summary>How many rejected records a summary lists (the count is always complete).</summary>
     public const int MaxListedRejections = 1000;
@@ -76,6 +79,8 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         };
         db.Imports.Add(import);
         await db.SaveChangesAsync(ct);
+        // After the first write the import holds the store's write lock: exposures above this id are the ones it opens.
+        var exposureFloor = await AutomaticRevocation.ExposureFloorAsync(db, ct);
 
         using var findings = new FindingWriter(db.Database.GetDbConnection(), tx.GetDbTransaction(), secrets, import.Id, scannedAt, now, db.Database.IsNpgsql());
         var directory = new DirectoryWriter(db, request.Actor, now);
@@ -139,9 +144,22 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         };
         await AuditTrail.AppendAsync(db, request.Actor, "import.completed", $"import:{import.Id}",
             after: summary with { Rejected = [], Message = summary.Message }, at: now, ct: ct);
+        // The automatic revocation policy queues inside this transaction: a rolled-back import queues nothing.
+        var policy = AutoRevokePolicy.From(await GovernanceSettings.LoadAsync(db, ct), configuration);
+        var revocationsQueued = findings.ExposuresOpened > 0 ? await AutomaticRevocation.QueueOpenedAsync(db, policy, exposureFloor, now, ct) : 0;
+        if (revocationsQueued > 0)
+        {
+            await AuditTrail.AppendAsync(db, RevocationService.AutomaticActor, "revocation.queued", $"import:{import.Id}",
+                after: new { revocationsQueued, huggingFace = AutoRevokePolicy.Format(policy.HuggingFace), gitHub = AutoRevokePolicy.Format(policy.GitHub) }, at: now, ct: ct);
+        }
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        if (revocationsQueued > 0)
+        {
+            log.LogInformation("Import {ImportId}: {Count} revocation(s) queued by the automatic policy.", import.Id, revocationsQueued);
+            revocationSignal.Notify();
+        }
         // Owners hear of new exposures of their tokens (after the commit: a rolled-back import tells nobody anything).
         if (findings.ExposuresOpened > 0)
         {

@@ -39,7 +39,13 @@ public sealed record GovernanceSettings
 
     /// <summary>Unanswered attestation tasks escalate to the owner's manager this many days after the deadline.</summary>
     public int AttestationEscalationDays { get; init; } = 1;
-    public bool AutoRevokeCritical { get; init; }
+
+    /// <summary>Severities whose new Hugging Face exposures are revoked automatically ("Critical,High", "None"); null: the
+    /// configuration's <c>Remediation:AutoRevoke:HuggingFace</c> applies.</summary>
+    public string? AutoRevokeHuggingFace { get; init; }
+
+    /// <summary>As <see cref="AutoRevokeHuggingFace"/> for GitHub (<c>Remediation:AutoRevoke:GitHub</c>).</summary>
+    public string? AutoRevokeGitHub { get; init; }
 
     public double SlaHoursFor(Severity severity) => severity switch
     {

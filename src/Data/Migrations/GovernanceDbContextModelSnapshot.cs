@@ -580,6 +580,87 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.ToTable("People");
                 });
 
+            modelBuilder.Entity("GovernanceDashboard.Domain.RevocationCall", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Credentials")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Platform", "At");
+
+                    b.ToTable("RevocationCalls");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.RevocationRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExposureId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExposureId");
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.HasIndex("TokenId", "State");
+
+                    b.ToTable("RevocationRequests");
+                });
+
             modelBuilder.Entity("GovernanceDashboard.Domain.ScanImport", b =>
                 {
                     b.Property<int>("Id")
@@ -1015,6 +1096,23 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("ToPerson");
 
                     b.Navigation("Token");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.RevocationRequest", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Exposure", "Exposure")
+                        .WithMany()
+                        .HasForeignKey("ExposureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GovernanceDashboard.Domain.Token", null)
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Exposure");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.Token", b =>

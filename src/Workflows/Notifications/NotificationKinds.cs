@@ -18,4 +18,5 @@ public static class NotificationKinds
     public const string RevocationRequested = "revocation.requested";
     public const string SlaBreached = "exposure.sla.breached";
     public const string RiskAcceptanceExpired = "exposure.risk.expired";
+    public const string RevocationSent = "revocation.sent";
 }
