@@ -23,11 +23,13 @@ public static class ExposuresApi
     {
         var group = app.MapGroup("/api").RequireAuthorization(Policies.ManageInventory);
 
-        group.MapGet("/exposures", async (HttpContext http, IAuthorizationService authz, ExposureList list, int? page, int? pageSize, CancellationToken ct) =>
+        group.MapGet("/exposures", async (HttpContext http, IAuthorizationService authz, ExposureList list, RevocationService revocations,
+            int? page, int? pageSize, CancellationToken ct) =>
         {
             var (filter, error) = await QueryFilters.ExposureFilterAsync(http, authz);
             if (filter is null) return WorkflowResults.BadRequest(error!);
             var result = await list.ListAsync(filter, page ?? 1, pageSize ?? 50, ct);
+            var remediation = await revocations.StatusOfAsync(result.Items.Select(e => e.Id).ToList(), ct);
             return WorkflowResults.Json(new
             {
                 items = result.Items.Select(e => new
@@ -35,6 +37,9 @@ public static class ExposuresApi
                     id = e.Id, tokenId = e.TokenId, tokenMask = e.Mask, platform = e.Platform, kind = e.Kind, severity = e.Severity, state = e.State,
                     detectedAt = e.DetectedAt, closedAt = e.ClosedAt, owner = e.Owner, slaDeadline = e.SlaDeadline, breached = e.Breached,
                     dismissalReason = e.DismissalReason, dismissedUntil = e.DismissedUntil,
+                    // The revocation through the platform: none, queued, requested (accepted by the platform) or failed.
+                    remediation = remediation.TryGetValue(e.Id, out var r) ? r.State : "none",
+                    lastError = r?.LastError, nextAttemptAt = r?.NextAttemptAt, revocationSentAt = r?.SentAt,
                 }),
                 total = result.Total, page = result.Page, pageSize = result.PageSize,
             });

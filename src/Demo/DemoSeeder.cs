@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceDashboard.Demo;
 
 /// <summary>A realistic demo organisation with a year of history, so a first run shows a living dashboard.</summary>
-/// <remarks>Secrets are random values of the right shape, generated here and thrown away: only their keyed hash and mask are stored, as for real imports.</remarks>
+/// <remarks>Secrets are random values of the right shape, generated here: as for real imports, only their keyed hash and mask are
+/// stored, and an encrypted escrow copy while an exposure is open.</remarks>
 public sealed class DemoSeeder(IDbContextFactory<GovernanceDbContext> dbFactory, SecretProtector secrets, TimeProvider clock, Metrics.HistoryService history)
 {
     public sealed record Seeded(int People, int Tokens, int Exposures);
@@ -58,9 +59,11 @@ public sealed class DemoSeeder(IDbContextFactory<GovernanceDbContext> dbFactory,
         var exposures = 0;
         for (var i = 0; i < 320; i++)
         {
-            var token = CreateToken(rng, now, owners, i);
+            var token = CreateToken(rng, now, owners, i, out var secret);
             tokens.Add(token);
             exposures += AddHistory(rng, now, token, import.Id, i);
+            // As an import does: the open exposure keeps the (fake) value encrypted, so "Revoke now" can be tried on the demo.
+            foreach (var open in token.Exposures.Where(e => e.State == ExposureState.Open)) open.Escrow = secrets.Escrow(secret);
         }
         db.Tokens.AddRange(tokens);
         await db.SaveChangesAsync(ct);
@@ -104,9 +107,9 @@ public sealed class DemoSeeder(IDbContextFactory<GovernanceDbContext> dbFactory,
         return people;
     }
 
-    private Token CreateToken(Random rng, DateTimeOffset now, List<Person> owners, int index)
+    private Token CreateToken(Random rng, DateTimeOffset now, List<Person> owners, int index, out string secret)
     {
-        var (kind, secret) = RandomSecret(rng);
+        (var kind, secret) = RandomSecret(rng);
         var classified = TokenClassifier.Classify(secret);
         var owner = owners[rng.Next(owners.Count)];
         var firstSeen = now.AddDays(-rng.Next(1, 365)).AddMinutes(-rng.Next(0, 1440));

@@ -13,6 +13,10 @@ public sealed class BrowserApp : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "gd-browser", Guid.NewGuid().ToString("N"));
     private Factory? _factory;
+    private PlatformStub? _platforms;
+
+    /// <summary>The platforms' revocation endpoints the app calls (a stub on 127.0.0.1).</summary>
+    public PlatformStub Platforms => _platforms!;
     private IPlaywright? _playwright;
 
     public string BaseUrl { get; private set; } = "";
@@ -24,7 +28,8 @@ public sealed class BrowserApp : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
-        _factory = new Factory(_directory);
+        _platforms = await PlatformStub.StartAsync();
+        _factory = new Factory(_directory, _platforms.BaseUrl);
         _factory.UseKestrel(0);
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
@@ -65,11 +70,12 @@ public sealed class BrowserApp : IAsyncLifetime
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
         if (_factory is not null) await _factory.DisposeAsync();
+        if (_platforms is not null) await _platforms.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_directory, true); } catch (IOException) { }
     }
 
-    private sealed class Factory(string directory) : WebApplicationFactory<Program>
+    private sealed class Factory(string directory, string platformsUrl) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -77,6 +83,8 @@ public sealed class BrowserApp : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:Governance", $"Data Source={Path.Combine(directory, "governance.db")}");
             builder.UseSetting("Secrets:KeyDirectory", Path.Combine(directory, "keys"));
             builder.UseSetting("Demo:SeedWhenEmpty", "false");
+            builder.UseSetting("HuggingFace:BaseUrl", platformsUrl);
+            builder.UseSetting("GitHub:ApiBaseUrl", platformsUrl);
         }
     }
 }

@@ -7,13 +7,14 @@ using Microsoft.Playwright;
 
 namespace GovernanceDashboard.BrowserTests;
 
-/// <summary>Triage end to end: an analyst gives an orphan token an owner and dismisses its exposure (the Overview's figures follow), then dismisses a selection of the Exposures list.</summary>
+/// <summary>Triage end to end: an analyst gives an orphan token an owner and dismisses its exposure (the Overview's figures follow),
+/// dismisses a selection of the Exposures list, and revokes another exposure through its platform (a stub answering 202).</summary>
 public class TriageFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
     private sealed record Candidate(int TokenId, string Mask, int ExposureId, string NewOwner);
 
     [Fact]
-    public async Task An_analyst_assigns_an_owner_and_dismisses_exposures_one_and_in_bulk_and_the_overview_follows()
+    public async Task An_analyst_assigns_an_owner_dismisses_exposures_one_and_in_bulk_revokes_another_and_the_overview_follows()
     {
         var candidate = await PickAsync();
         var before = await app.Services.GetRequiredService<MetricsService>().ComputeAsync();
@@ -67,6 +68,50 @@ public class TriageFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         var bulk = await app.Services.GetRequiredService<MetricsService>().ComputeAsync();
         Assert.Equal(after.Exposures.Dismissed + 2, bulk.Exposures.Dismissed);
         Assert.Equal(after.Exposures.Open - 2, bulk.Exposures.Open);
+
+        // "Revoke now" on another row: the platform is called, the exposure is remediated at that time, and the Overview's
+        // time to remediate counts it.
+        var revocable = await RevocableAsync();
+        await page.GotoAsync("/exposures");
+        await BrowserApp.WaitForCircuitAsync(page);
+        await page.ClickAsync($"[data-testid=revoke-{revocable}]");
+        await Assertions.Expect(page.Locator(".mud-snackbar").Last).ToContainTextAsync("requested");
+        var remediatedAt = await WaitForRemediationAsync(revocable);
+        Assert.Single(app.Platforms.Requests);
+        var revoked = await app.Services.GetRequiredService<MetricsService>().ComputeAsync();
+        Assert.Equal(bulk.TimeToRemediate.Count + 1, revoked.TimeToRemediate.Count);
+        Assert.Equal(bulk.Exposures.Open - 1, revoked.Exposures.Open);
+        Assert.True(remediatedAt > DateTimeOffset.UtcNow.AddMinutes(-5), "remediated at the call's time");
+        await page.GotoAsync("/");
+        await BrowserApp.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=signal-ttr]")).ToContainTextAsync($"{revoked.Exposures.Open} open");
+        await Assertions.Expect(page.Locator("[data-testid=signal-ttr]")).ToContainTextAsync(GovernanceDashboard.Components.Shared.Format.Hours(revoked.TimeToRemediate.MedianHours));
+    }
+
+    /// <summary>An open exposure of a Hugging Face user token with its escrowed value, as an import leaves it.</summary>
+    private async Task<int> RevocableAsync()
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<GovernanceDbContext>>().CreateDbContextAsync();
+        return await db.Exposures.AsNoTracking()
+            .Where(e => e.State == ExposureState.Open && e.Escrow != null && e.Token!.Kind == TokenKind.HuggingFaceUserToken)
+            .OrderBy(e => e.Id).Select(e => e.Id).FirstAsync();
+    }
+
+    /// <summary>The worker sends the request in the background: wait (bounded) for the store to record its answer.</summary>
+    private async Task<DateTimeOffset> WaitForRemediationAsync(int exposureId)
+    {
+        var factory = app.Services.GetRequiredService<IDbContextFactory<GovernanceDbContext>>();
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            var exposure = await db.Exposures.AsNoTracking().SingleAsync(e => e.Id == exposureId);
+            if (exposure.State == ExposureState.Remediated)
+            {
+                Assert.Null(exposure.Escrow);
+                return exposure.RemediatedAt!.Value;
+            }
+        }
+        throw new TimeoutException($"exposure {exposureId} was not remediated within 60 s");
     }
 
     /// <summary>An active token without an owner, with an open exposure, and a staff member without roles to own it.</summary>

@@ -90,6 +90,10 @@ public class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixApp app) : 
         ["POST /api/exposures/{id:int}/reopen"] = ("LDADDA", "/api/exposures/{exposure}/reopen"),
         ["POST /api/exposures/{id:int}/notes"] = ("LDADDA", "/api/exposures/{exposure}/notes"),
         ["PUT /api/tokens/{id:int}/owner"] = ("LDADDA", "/api/tokens/{token}/owner"),
+        // Revocation through the platforms and validation: Analysts and Admins.
+        ["POST /api/exposures/{id:int}/revoke"] = ("LDADDA", "/api/exposures/{exposure}/revoke"),
+        ["POST /api/exposures/revoke"] = ("LDADDA", null),
+        ["POST /api/tokens/{id:int}/validate"] = ("LDADDA", "/api/tokens/{token}/validate"),
         ["GET /api/my/tokens"] = ("LAAAAA", null),
         ["GET /api/my/tokens/{id:int}/exposures"] = ("LAAAAA", "/api/my/tokens/{token}/exposures"),
         ["POST /api/my/tokens/{id:int}/suggestion"] = ("LAAAAA", "/api/my/tokens/{token}/suggestion"),

@@ -20,7 +20,9 @@ public static class CliRunner
         };
         psi.ArgumentList.Add(ProgramPath);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var (key, value) in store.Settings) psi.ArgumentList.Add($"--{key}={value}");
+        // The store's settings, except those the test gives itself.
+        foreach (var (key, value) in store.Settings)
+            if (!args.Any(a => a.StartsWith($"--{key}=", StringComparison.Ordinal))) psi.ArgumentList.Add($"--{key}={value}");
         psi.Environment["DOTNET_ENVIRONMENT"] = "Testing";
         return psi;
     }

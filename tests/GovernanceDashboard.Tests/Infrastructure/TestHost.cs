@@ -16,7 +16,9 @@ public static class TestHost
         TimeProvider? clock = null, ILoggerProvider? logs = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = store.Directory, EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(store.Settings.Concat(configuration ?? []));
+        // The store's settings, then the test's own (which win).
+        builder.Configuration.AddInMemoryCollection(store.Settings);
+        builder.Configuration.AddInMemoryCollection(configuration ?? []);
         builder.Logging.ClearProviders();
         if (logs is not null)
         {

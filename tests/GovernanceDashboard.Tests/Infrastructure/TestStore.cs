@@ -39,6 +39,9 @@ public sealed class TestStore : IAsyncDisposable
         ["Demo:SeedWhenEmpty"] = "false",
         // Tests that need the metric history drive HistoryService themselves.
         ["History:Enabled"] = "false",
+        // No test reaches a real platform: a closed local port unless a test points them at its stub.
+        ["HuggingFace:BaseUrl"] = "http://127.0.0.1:9",
+        ["GitHub:ApiBaseUrl"] = "http://127.0.0.1:9",
     };
 
     public async Task<TestStore> MigrateAsync()
