@@ -2,7 +2,7 @@ using GovernanceDashboard;
 using GovernanceDashboard.Cli;
 
 // The same program is the dashboard and the command line (docs/interfaces.md).
-if (CommandLine.IsVerb(args)) return await CommandLine.RunAsync(args);
+if (CommandLine.IsCommand(args)) return await CommandLine.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddGovernanceDashboard();

@@ -16,10 +16,42 @@ public static class CommandLine
         ["validate"] = ValidateVerb.RunAsync,
     };
 
-    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);
+    /// <summary>One line per verb, for --help and for a mistyped command.</summary>
+    private const string Usage = """
+        Usage: dotnet run [-- SETTINGS]          serves the dashboard (e.g. --urls=http://localhost:5080)
+               dotnet run -- VERB [OPTIONS] [--Section:Key=value ...]
+
+        Verbs:
+          import FILE [--format ID] [--scanned-at ISO] [--json]   imports a scan, people or owners file
+          metrics [--as-of ISO] [--from ISO] [--team NAME] --json  prints the metrics object
+          seed-demo                                               fills an empty store with the demo organisation
+          apikey create --person EMAIL --name NAME                prints a new API key once
+          audit verify                                            checks the audit chain (0 intact, 3 broken)
+          revoke --exposure ID [--json]                           revokes an exposure's token through its platform
+          validate --token ID [--json]                            checks a token against its platform
+        """;
+
+    /// <summary>Anything but settings (which start with "--") is a command: a verb, --help, or a mistake that must not start the dashboard.</summary>
+    public static bool IsCommand(string[] args) =>
+        args.Length > 0 && (!args[0].StartsWith('-') || args[0] is "--help" or "-h" or "-?");
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args[0] is "--help" or "-h" or "-?" or "help")
+        {
+            await Console.Out.WriteLineAsync(Usage);
+            return 0;
+        }
+        if (!Verbs.TryGetValue(args[0], out var verb))
+        {
+            await Console.Error.WriteLineAsync($"Unknown command \"{args[0]}\".\n\n{Usage}");
+            return 2;
+        }
+        if (args.Skip(1).Any(a => a is "--help" or "-h"))
+        {
+            await Console.Out.WriteLineAsync(Usage);
+            return 0;
+        }
         // "--Section:Key=value" arguments configure the host as they do for the web app; the rest belong to the verb.
         var configArgs = args.Skip(1).Where(IsConfigArgument).ToArray();
         var verbArgs = args.Skip(1).Where(a => !IsConfigArgument(a)).ToArray();
@@ -40,12 +72,12 @@ public static class CommandLine
         {
             await host.Services.MigrateGovernanceStoreAsync();
             var context = new VerbContext(host.Services, new VerbArguments(verbArgs), Console.Out, Console.Error);
-            return await Verbs[args[0]](context);
+            return await verb(context);
         }
         catch (VerbUsageException ex)
         {
-            await Console.Error.WriteLineAsync($"{args[0]}: {ex.Message}");
-            return 1;
+            await Console.Error.WriteLineAsync($"{args[0]}: {ex.Message}\n\n{Usage}");
+            return 2;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -101,6 +101,25 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task An_unknown_verb_prints_usage_and_exits_2_without_starting_the_dashboard()
+    {
+        await using var store = new TestStore();
+        // Were the dashboard started, RunAsync would wait for its two-minute timeout and fail.
+        var result = await CliRunner.RunAsync(store, "improt", "file.json");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Unknown command \"improt\"", result.Error, StringComparison.Ordinal);
+        Assert.Contains("import FILE", result.Error, StringComparison.Ordinal);
+
+        var help = await CliRunner.RunAsync(store, "--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("revoke --exposure ID", help.Out, StringComparison.Ordinal);
+
+        var missing = await CliRunner.RunAsync(store, "import");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("usage: import FILE", missing.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Apikey_create_for_an_unknown_person_fails_with_exit_1()
     {
         await using var store = new TestStore();

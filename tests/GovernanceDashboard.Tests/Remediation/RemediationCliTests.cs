@@ -31,7 +31,7 @@ public class RemediationCliTests
         Assert.Equal(2, manual.ExitCode);
         Assert.Contains("https://huggingface.co/settings/tokens", manual.Error, StringComparison.Ordinal);
 
-        Assert.Equal(1, (await CliRunner.RunAsync(h.Store, "revoke", "--exposure", "abc")).ExitCode);
+        Assert.Equal(2, (await CliRunner.RunAsync(h.Store, "revoke", "--exposure", "abc")).ExitCode); // a usage error
         Assert.Single(h.Stub.Requests);
         Assert.DoesNotContain(secret, sent.Out + sent.Error + closed.Out + closed.Error, StringComparison.Ordinal);
     }
