@@ -32,6 +32,7 @@ public static class FormatDetector
 
         var content = body[first..];
         var firstLine = 1 + body[..first].Count((byte)'\n');
+        if (IsNullReport(content)) throw new ImportRejectedException(ImportFormats.Auto, NullReportMessage, firstLine, start + first);
         return content[0] switch
         {
             (byte)'[' => DetectArray(content, firstLine),
@@ -40,25 +41,43 @@ public static class FormatDetector
         };
     }
 
+    /// <summary>What a file holding only <c>null</c> is told: not a report (and not "neither JSON nor CSV").</summary>
+    internal const string NullReportMessage =
+        "The file holds only null, not a report: there is nothing to import, and nothing was written. " +
+        "(Early gitleaks 8 releases write null when they find nothing; current ones write [], which imports as an empty scan.)";
+
+    internal static bool IsNullReport(ReadOnlySpan<byte> content) =>
+        content.StartsWith("null"u8) && IndexOfNonWhitespace(content[4..]) < 0;
+
+    // A top-level array, or several back to back ("gh api --paginate"), or an array of arrays ("--paginate --slurp"): the
+    // first object, wherever the (possibly empty) pages put it, tells the format. No object at all is an empty report.
     private static string DetectArray(ReadOnlySpan<byte> content, int line)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var reader = new Utf8JsonReader(content, isFinalBlock: false, default);
+        var reader = new Utf8JsonReader(content, isFinalBlock: false, new JsonReaderState(new JsonReaderOptions { AllowMultipleValues = true, MaxDepth = 256 }));
         try
         {
-            if (!reader.Read() || !reader.Read()) return ImportFormats.Gitleaks;
-            if (reader.TokenType == JsonTokenType.EndArray)
+            var objectDepth = -1;
+            while (objectDepth < 0 && reader.Read())
             {
-                // An empty report: gitleaks writes "[]" when it finds nothing, and an empty list imports nothing either way.
-                return ImportFormats.Gitleaks;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartArray when reader.CurrentDepth <= 1:
+                    case JsonTokenType.EndArray:
+                        break;
+                    case JsonTokenType.StartObject when reader.CurrentDepth is 1 or 2:
+                        objectDepth = reader.CurrentDepth;
+                        break;
+                    default:
+                        throw Reject($"Line {line} starts a JSON array whose first element is not an object (nor a page of objects)", line, null);
+                }
             }
-            if (reader.TokenType != JsonTokenType.StartObject)
+            // gitleaks writes "[]" when it finds nothing, and so does GitHub for a page without alerts: which tool it was
+            // cannot be told, so it is not recorded as either.
+            if (objectDepth < 0) return ImportFormats.NoFindings;
+            while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == objectDepth))
             {
-                throw Reject($"Line {line} starts a JSON array whose first element is not an object", line, null);
-            }
-            while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 1))
-            {
-                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 2) names.Add(reader.GetString() ?? "");
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == objectDepth + 1) names.Add(reader.GetString() ?? "");
             }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)

@@ -5,7 +5,8 @@ using GovernanceDashboard.Platforms;
 
 namespace GovernanceDashboard.Importers;
 
-/// <summary>Reads a GitHub secret scanning alerts REST response (org or repo list, a JSON array) into findings.</summary>
+/// <summary>Reads a GitHub secret scanning alerts REST response (org or repo list, a JSON array) into findings; several pages
+/// as <c>gh api --paginate</c> writes them (back to back, or with <c>--slurp</c> an array of pages) read as one list.</summary>
 public static class GitHubAlertsParser
 {
     public const string Scanner = "GitHub";
@@ -14,7 +15,7 @@ public static class GitHubAlertsParser
     public static IEnumerable<ParsedItem> Parse(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return JsonRecords.TopLevelArray(stream, ImportFormats.GitHubAlerts, Map);
+        return JsonRecords.Pages(stream, ImportFormats.GitHubAlerts, Map);
     }
 
     private static ParsedItem Map(JsonElement element, int line, bool first)

@@ -8,6 +8,10 @@ public abstract record ParsedItem(int Line);
 /// <summary>A record rejected alone (the rest of the file imports); the reason never carries a secret.</summary>
 public sealed record RejectedRecord(int Line, string Reason) : ParsedItem(Line);
 
+/// <summary>A record that is not a finding — a SARIF result of a rule that does not look for secrets (CodeQL, linters): counted
+/// in the summary as "not a secret finding", neither written nor rejected.</summary>
+public sealed record SkippedRecord(int Line, string Reason) : ParsedItem(Line);
+
 /// <summary>One secret finding from a scanner, normalised across formats.</summary>
 public sealed record Finding(int Line) : ParsedItem(Line)
 {

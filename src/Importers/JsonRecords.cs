@@ -14,6 +14,7 @@ internal static class JsonRecords
         var json = new JsonStream(stream, format);
         json.RequireContent(ImportFormats.Describe(format));
         json.Read();
+        if (json.TokenType == JsonTokenType.Null) throw new ImportRejectedException(format, FormatDetector.NullReportMessage, json.TokenLine, json.TokenOffset);
         if (json.TokenType != JsonTokenType.StartArray)
         {
             throw new ImportRejectedException(format,
@@ -32,6 +33,60 @@ internal static class JsonRecords
         while (json.Read())
         {
         }
+    }
+
+    /// <summary>Pages of records as <c>gh api --paginate</c> writes them: one array per page, back to back (<c>[…][…]</c>,
+    /// with or without whitespace between), or with <c>--slurp</c> one array of page arrays (<c>[[…],[…]]</c>); a single
+    /// array is one page. Streams like <see cref="TopLevelArray"/>; records keep their line numbers in the file.</summary>
+    public static IEnumerable<ParsedItem> Pages(Stream stream, string format, Mapper map)
+    {
+        var json = new JsonStream(stream, format, multipleValues: true);
+        json.RequireContent(ImportFormats.Describe(format));
+        var first = true;
+        while (json.Read())
+        {
+            if (json.TokenType == JsonTokenType.Null) throw new ImportRejectedException(format, FormatDetector.NullReportMessage, json.TokenLine, json.TokenOffset);
+            if (json.TokenType != JsonTokenType.StartArray)
+            {
+                throw new ImportRejectedException(format,
+                    $"Expected {ImportFormats.Describe(format)} (one array per page), but line {json.TokenLine} starts {Describe(json.TokenType)} instead of an array.",
+                    json.TokenLine, json.TokenOffset);
+            }
+            while (json.Read() && !(json.TokenType == JsonTokenType.EndArray && json.Depth == 0))
+            {
+                if (json.TokenType == JsonTokenType.StartArray && json.Depth == 1)
+                {
+                    // --slurp: this element is a whole page.
+                    while (json.Read() && !(json.TokenType == JsonTokenType.EndArray && json.Depth == 1))
+                    {
+                        foreach (var item in Element(json, format, map, first)) yield return item;
+                        first = false;
+                    }
+                    continue;
+                }
+                foreach (var item in Element(json, format, map, first)) yield return item;
+                first = false;
+            }
+        }
+    }
+
+    /// <summary>An empty report: one or more arrays, back to back or nested, holding nothing. Anything else rejects the file
+    /// (detection saw only the first 64 KiB; a record after that says the file has a format after all).</summary>
+    public static IEnumerable<ParsedItem> EmptyReport(Stream stream)
+    {
+        const string format = ImportFormats.NoFindings;
+        var json = new JsonStream(stream, format, multipleValues: true);
+        json.RequireContent(ImportFormats.Describe(format));
+        while (json.Read())
+        {
+            if (json.TokenType is not (JsonTokenType.StartArray or JsonTokenType.EndArray))
+            {
+                throw new ImportRejectedException(format,
+                    $"The file starts as an empty report, but line {json.TokenLine} holds {Describe(json.TokenType)}: choose its format (gitleaks or github-alerts) and import it again.",
+                    json.TokenLine, json.TokenOffset);
+            }
+        }
+        yield break;
     }
 
     /// <summary>The record(s) for the array element whose start token was just read.</summary>

@@ -15,7 +15,6 @@ internal sealed class JsonStream
     private const int InitialBufferSize = 64 * 1024;
     private const int MaxDepth = 256;
 
-    private static readonly JsonReaderOptions _readerOptions = new() { MaxDepth = MaxDepth };
     private static readonly JsonDocumentOptions _documentOptions = new() { MaxDepth = MaxDepth };
 
     private readonly Stream _stream;
@@ -24,7 +23,7 @@ internal sealed class JsonStream
     private int _pos;
     private int _end;
     private bool _final;
-    private JsonReaderState _state = new(_readerOptions);
+    private JsonReaderState _state;
     private long _line = 1;
     private long _bufferOffset;
     private int _keepFrom = -1;
@@ -33,11 +32,14 @@ internal sealed class JsonStream
     // Lines skipped before the reader saw its first byte; the reader's own positions do not include them.
     private long _skippedLines;
 
-    public JsonStream(Stream stream, string format, int initialBufferSize = InitialBufferSize)
+    /// <param name="multipleValues">accept several top-level values one after the other (<c>[…][…]</c>, as
+    /// <c>gh api --paginate</c> writes pages); each starts again at depth 0, and <see cref="Read"/> is false after the last.</param>
+    public JsonStream(Stream stream, string format, int initialBufferSize = InitialBufferSize, bool multipleValues = false)
     {
         _stream = stream;
         _format = format;
         _buffer = new byte[Math.Max(16, initialBufferSize)];
+        _state = new JsonReaderState(new JsonReaderOptions { MaxDepth = MaxDepth, AllowMultipleValues = multipleValues });
     }
 
     public JsonTokenType TokenType { get; private set; }

@@ -73,6 +73,7 @@ public static class Parsers
             ImportFormats.Sarif => SarifParser.Parse(stream),
             ImportFormats.PeopleCsv => PeopleCsvParser.Parse(stream),
             ImportFormats.OwnersCsv => OwnersCsvParser.Parse(stream),
+            ImportFormats.NoFindings => JsonRecords.EmptyReport(stream),
             _ => throw new ImportRejectedException(formatId,
                 $"Unknown format \"{(formatId.Length > 40 ? formatId[..40] : formatId)}\"; expected auto or {string.Join(", ", ImportFormats.All)}."),
         };

@@ -89,7 +89,9 @@ internal static class ScannerText
         return true;
     }
 
-    /// <summary>"Jane Doe &lt;jane@example.com&gt;" → "jane@example.com"; a bare address is kept; empty → null.</summary>
+    /// <summary>"Jane Doe &lt;jane@example.com&gt;" → "jane@example.com"; a bare address is kept; empty → null. A masked
+    /// value ("****" from gitleaks --redact baselines) or anything without an "@" is not an address: null, so that it is
+    /// never matched against the directory or shown as someone's e-mail.</summary>
     public static string? Email(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
@@ -97,7 +99,9 @@ internal static class ScannerText
         var open = s.LastIndexOf('<');
         var close = s.LastIndexOf('>');
         if (open >= 0 && close > open + 1) s = s[(open + 1)..close].Trim();
-        return s.Length == 0 ? null : s;
+        if (s.Length == 0 || IsMasked(s) || s.Contains('*', StringComparison.Ordinal)) return null;
+        var at = s.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at < s.Length - 1 ? s : null;
     }
 
     /// <summary>A commit id of all zeros is what scanners write when there was no commit (gitleaks --no-git).</summary>
@@ -126,9 +130,28 @@ internal static class ScannerText
         return Repository(link[..blob]);
     }
 
-    /// <summary>True when a scanner has masked the value (gitleaks --redact, secretlint) instead of giving it.</summary>
+    /// <summary>The repository URL of a finding whose repository is given only by name ("ralph", or "owner/ralph") and
+    /// whose link points into it (TruffleHog's findings on GitHub issue and pull-request comments):
+    /// https://github.com/allegro/ralph/issues/2298#issuecomment-1 with "ralph" → https://github.com/allegro/ralph.
+    /// A repository that is already a URL, or a name the link does not contain, is returned as it was.</summary>
+    public static string? RepositoryUsingLink(string? repository, string? link)
+    {
+        var named = Repository(repository);
+        if (named is null || named.Contains("://", StringComparison.Ordinal) || named.Contains('@', StringComparison.Ordinal)) return named;
+        if (string.IsNullOrWhiteSpace(link) || !Uri.TryCreate(link.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")) return named;
+        var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length < 2) return named;
+        var repo = segments[1].EndsWith(".git", StringComparison.OrdinalIgnoreCase) ? segments[1][..^4] : segments[1];
+        var matches = string.Equals(named, repo, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(named, segments[0] + "/" + repo, StringComparison.OrdinalIgnoreCase);
+        return matches ? $"{uri.Scheme}://{uri.Authority}/{segments[0]}/{repo}" : named;
+    }
+
+    /// <summary>True when a scanner has masked the value (gitleaks --redact, secretlint) instead of giving it. gitleaks
+    /// --redact=N (N &lt; 100) keeps the head and appends "...".</summary>
     public static bool IsMasked(string value) =>
         value.Contains("***", StringComparison.Ordinal)
+        || value.TrimEnd().EndsWith("...", StringComparison.Ordinal)
         || value.Contains("REDACTED", StringComparison.OrdinalIgnoreCase)
         || value.Contains("•••", StringComparison.Ordinal)
         || value.Contains('…');

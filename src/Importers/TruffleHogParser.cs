@@ -100,7 +100,8 @@ public static class TruffleHogParser
         var data = source?.Value;
         var sourceName = source?.Name;
         var link = data?.Text("link");
-        var repository = ScannerText.Repository(data?.Text("repository") ?? data?.Text("bucket") ?? data?.Text("image"))
+        // On issue and pull-request comments TruffleHog gives the repository by name only ("ralph"); the link says where it is.
+        var repository = ScannerText.RepositoryUsingLink(data?.Text("repository") ?? data?.Text("bucket") ?? data?.Text("image"), link)
             ?? ScannerText.RepositoryFromLink(link);
         var file = data?.Text("file") ?? data?.Text("filename") ?? data?.Text("path");
         var lineNumber = data?.Int("line");

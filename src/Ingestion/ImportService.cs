@@ -21,7 +21,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
     /// <summary>How many rejected records a summary lists (the count is always complete).</summary>
     public const int MaxListedRejections = 1000;
 
-    private static readonly HashSet<string> ScanFormats = [ImportFormats.TruffleHog, ImportFormats.Gitleaks, ImportFormats.GitHubAlerts, ImportFormats.Sarif];
+    private static readonly HashSet<string> ScanFormats = [ImportFormats.TruffleHog, ImportFormats.Gitleaks, ImportFormats.GitHubAlerts, ImportFormats.Sarif, ImportFormats.NoFindings];
 
     /// <summary>Imports a file on disk.</summary>
     /// <exception cref="ImportRejectedException">the file is not of the format, or more than half its records were rejected: nothing was written.</exception>
@@ -47,7 +47,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         var format = string.IsNullOrWhiteSpace(request.Format) || request.Format.Trim().Equals(ImportFormats.Auto, StringComparison.OrdinalIgnoreCase)
             ? Parsers.Detect(file)
             : request.Format.Trim().ToLowerInvariant();
-        if (!ImportFormats.All.Contains(format))
+        if (!ImportFormats.All.Contains(format) && format != ImportFormats.NoFindings)
             throw new ImportRejectedException(format, $"Unknown format \"{format}\"; expected auto or one of {string.Join(", ", ImportFormats.All)}.");
         // Checked on the detected format, so a directory file cannot slip through as "auto".
         if (format == ImportFormats.PeopleCsv && !request.MayChangeDirectory)
@@ -87,10 +87,16 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         var rejected = new List<RejectedLine>();
         var rejectedCount = 0;
         var records = 0;
+        var notSecret = 0;
         foreach (var item in Parsers.Parse(format, file))
         {
             ct.ThrowIfCancellationRequested();
             records++;
+            if (item is SkippedRecord)
+            {
+                notSecret++;
+                continue;
+            }
             var reason = item switch
             {
                 RejectedRecord r => r.Reason,
@@ -106,9 +112,10 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
             }
             if (records % 4096 == 0) progress?.Report(new ImportProgress(file.Position, file.Length, records));
         }
-        if (rejectedCount * 2 > records)
+        // Results that are not secret findings were never candidates: the share of rejections is of the findings.
+        if (rejectedCount * 2 > records - notSecret)
             throw new ImportRejectedException(format,
-                $"{rejectedCount} of {records} records were rejected, more than half: the file was not imported. First: line {rejected[0].Line}: {rejected[0].Reason}",
+                $"{rejectedCount} of {records - notSecret} records were rejected, more than half: the file was not imported. First: line {rejected[0].Line}: {rejected[0].Reason}",
                 rejected[0].Line);
         directory.EnsureAnActiveAdminRemains();
 
@@ -139,8 +146,8 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
             TokensNew = import.TokensNew, TokensSeen = import.TokensSeen, OccurrencesNew = import.OccurrencesNew, Duplicates = import.Duplicates,
             Rejected = rejected, ExposuresOpened = import.ExposuresOpened, ExposuresClosed = import.ExposuresClosed,
             OccurrencesOnClosedTokens = import.OccurrencesOnClosedTokens, PeopleAdded = import.PeopleAdded, PeopleUpdated = import.PeopleUpdated,
-            RulesSaved = import.RulesSaved, TokensAssignedByRule = assigned, SameFileAsImportId = earlier,
-            Message = Describe(import, rejectedCount, earlier),
+            RulesSaved = import.RulesSaved, TokensAssignedByRule = assigned, SameFileAsImportId = earlier, NotSecretFindings = notSecret,
+            Message = Describe(import, rejectedCount, earlier, notSecret),
         };
         await AuditTrail.AppendAsync(db, request.Actor, "import.completed", $"import:{import.Id}",
             after: summary with { Rejected = [], Message = summary.Message }, at: now, ct: ct);
@@ -176,11 +183,13 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         return null;
     }
 
-    private static string Describe(ScanImport i, int rejected, int? earlier)
+    private static string Describe(ScanImport i, int rejected, int? earlier, int notSecret)
     {
         var changed = i.TokensNew + i.OccurrencesNew + i.ExposuresClosed + i.PeopleAdded + i.PeopleUpdated + i.RulesSaved + i.TokensAssignedByRule;
         var same = earlier is { } id ? $" This file was already imported (import {id})." : "";
-        var rejects = rejected > 0 ? $" {rejected} record(s) rejected." : "";
+        var rejects = (rejected > 0 ? $" {rejected} record(s) rejected." : "")
+            + (notSecret > 0 ? $" {notSecret} result(s) skipped: not a secret finding." : "");
+        if (i.Format == ImportFormats.NoFindings) return $"No findings: the file is an empty report (an empty JSON array).{same}";
         if (changed == 0) return $"Nothing new: {i.Records} record(s) read, {i.Duplicates} already known.{same}{rejects}";
         return i.Format switch
         {

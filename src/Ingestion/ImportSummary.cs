@@ -24,6 +24,10 @@ public sealed record ImportSummary
     public int RulesSaved { get; init; }
     public int TokensAssignedByRule { get; init; }
 
+    /// <summary>Records that are not secret findings (SARIF results of rules that do not look for secrets): read, skipped,
+    /// neither written nor rejected.</summary>
+    public int NotSecretFindings { get; init; }
+
     /// <summary>The earlier import of the very same file (same SHA-256), if any.</summary>
     public int? SameFileAsImportId { get; init; }
 

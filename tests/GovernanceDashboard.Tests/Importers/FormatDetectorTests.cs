@@ -22,6 +22,14 @@ public class FormatDetectorTests
         { "real/github-alerts-many.json", "github-alerts" },
         { "real/github-alerts-one.json", "github-alerts" },
         { "real/sarif-gitleaks.sarif", "sarif" },
+        { "real/github-alerts-paginated.json", "github-alerts" },
+        { "real/github-alerts-slurped.json", "github-alerts" },
+        { "real/github-alerts-empty.json", "no-findings" },
+        { "real/gitleaks-simple.json", "gitleaks" },
+        { "real/gitleaks-simple.sarif", "sarif" },
+        { "real/gitleaks-baseline-redacted.json", "gitleaks" },
+        { "real/trufflehog-issue-comment.jsonl", "trufflehog" },
+        { "real/sarif-codeql.sarif", "sarif" },
     };
 
     [Theory]

@@ -23,6 +23,8 @@ public class ParserFuzzTests
         { ImportFormats.TruffleHog, "trufflehog.jsonl" },
         { ImportFormats.Gitleaks, "gitleaks.json" },
         { ImportFormats.GitHubAlerts, "github-alerts.json" },
+        // Real gh --paginate output: pages back to back (the seed path is relative to the samples folder).
+        { ImportFormats.GitHubAlerts, "../real/github-alerts-paginated.json" },
         { ImportFormats.Sarif, "gitleaks.sarif" },
         { ImportFormats.PeopleCsv, "people.csv" },
         { ImportFormats.OwnersCsv, "owners.csv" },
