@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace GovernanceDashboard.src.Data.Migrations
 {
     [DbContext(typeof(GovernanceDbContext))]
-    [Migration("20261201225249_AccessSessionsSchema")]
-    partial class AccessSessionsSchema
+    [Migration("20261202002050_RemediationAndAccessControl")]
+    partial class RemediationAndAccessControl
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -207,6 +207,9 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<long?>("DismissedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DismissedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Escrow")
                         .HasColumnType("TEXT");
 
@@ -220,6 +223,9 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SlaBreachNotifiedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -235,6 +241,8 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("DismissedUntil");
 
                     b.HasIndex("RemediatedAt");
 
@@ -573,6 +581,87 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.HasIndex("Team");
 
                     b.ToTable("People");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.RevocationCall", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Credentials")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Platform", "At");
+
+                    b.ToTable("RevocationCalls");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.RevocationRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExposureId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExposureId");
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.HasIndex("TokenId", "State");
+
+                    b.ToTable("RevocationRequests");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.ScanImport", b =>
@@ -1010,6 +1099,23 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("ToPerson");
 
                     b.Navigation("Token");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.RevocationRequest", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Exposure", "Exposure")
+                        .WithMany()
+                        .HasForeignKey("ExposureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GovernanceDashboard.Domain.Token", null)
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Exposure");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.Token", b =>

@@ -5,11 +5,33 @@
 namespace GovernanceDashboard.src.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class RemediationSchema : Migration
+    public partial class RemediationAndAccessControl : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "SecurityStamp",
+                table: "People",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: false,
+                defaultValue: "");
+            // A distinct random stamp per existing person (sessions signed in before this carry none and sign in again).
+            migrationBuilder.Sql("UPDATE \"People\" SET \"SecurityStamp\" = lower(hex(randomblob(16)));");
+
+            migrationBuilder.AddColumn<long>(
+                name: "DismissedUntil",
+                table: "Exposures",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "SlaBreachNotifiedAt",
+                table: "Exposures",
+                type: "INTEGER",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "RevocationCalls",
                 columns: table => new
@@ -61,6 +83,11 @@ namespace GovernanceDashboard.src.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Exposures_DismissedUntil",
+                table: "Exposures",
+                column: "DismissedUntil");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_RevocationCalls_Platform_At",
                 table: "RevocationCalls",
                 columns: new[] { "Platform", "At" });
@@ -89,6 +116,22 @@ namespace GovernanceDashboard.src.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "RevocationRequests");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Exposures_DismissedUntil",
+                table: "Exposures");
+
+            migrationBuilder.DropColumn(
+                name: "SecurityStamp",
+                table: "People");
+
+            migrationBuilder.DropColumn(
+                name: "DismissedUntil",
+                table: "Exposures");
+
+            migrationBuilder.DropColumn(
+                name: "SlaBreachNotifiedAt",
+                table: "Exposures");
         }
     }
 }
