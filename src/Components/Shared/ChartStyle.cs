@@ -19,12 +19,19 @@ public static class ChartStyle
         Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H }],
         PaperBgColor = "rgba(0,0,0,0)",
         PlotBgColor = "rgba(0,0,0,0)",
+        // A mid grey reads on the light and the dark theme alike (Plotly's default near-black vanishes on dark).
+        Font = new Plotly.Blazor.LayoutLib.Font { Color = "#8a8f98" },
+        XAxis = [new XAxis { GridColor = GridColor }],
+        YAxis = [new YAxis { GridColor = GridColor }],
     };
+
+    /// <summary>Grid lines faint enough for either theme.</summary>
+    public const string GridColor = "rgba(128,128,128,0.25)";
 
     /// <summary>A left axis titled <paramref name="left"/> and a right one for hours (traces on it use YAxis = "y2").</summary>
     public static IList<YAxis> LeftAndHours(string left, IList<object>? leftRange = null) =>
     [
-        new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = left }, Range = leftRange },
+        new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = left }, Range = leftRange, GridColor = GridColor },
         new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "hours" }, Overlaying = "y", Side = SideEnum.Right },
     ];
 }
