@@ -11,23 +11,6 @@ namespace GovernanceDashboard.Tests.Audit;
 /// <summary>The keyed audit chain and its head outside the database, checked by the real <c>audit verify</c>.</summary>
 public class AuditChainTests
 {
-    private static async Task<TestStore> StoreWithEventsAsync(int count)
-    {
-        var store = await new TestStore().MigrateAsync();
-        for (var i = 1; i <= count; i++)
-            await AuditTrail.RecordAsync(store.Factory, "analyst@example.com", "setting.changed", $"setting:S{i}", before: $"{i - 1}", after: $"{i}");
-        return store;
-    }
-
-    private static async Task ExecuteAsync(TestStore store, string sql)
-    {
-        await using var connection = new SqliteConnection(store.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static AuditHead Head(TestStore store) =>
@@ -36,7 +19,7 @@ public class AuditChainTests
     [Fact]
     public async Task An_intact_trail_verifies_and_the_head_outside_the_database_names_its_newest_event()
     {
-        await using var store = await StoreWithEventsAsync(4);
+        await using var store = await AuditStores.WithEventsAsync(4);
         await using (var db = store.Factory.CreateDbContext())
         {
             var newest = await db.AuditEvents.OrderByDescending(e => e.Id).FirstAsync();
@@ -54,8 +37,8 @@ public class AuditChainTests
     [Fact]
     public async Task Deleting_the_newest_events_makes_audit_verify_exit_3()
     {
-        await using var store = await StoreWithEventsAsync(5);
-        await ExecuteAsync(store, "DELETE FROM AuditEvents WHERE Id >= 4;");
+        await using var store = await AuditStores.WithEventsAsync(5);
+        Assert.Equal(2, await AuditStores.ExecuteAsync(store, "DELETE FROM AuditEvents WHERE Id >= 4;"));
 
         var verify = await CliRunner.RunAsync(store, "audit", "verify");
         Assert.Equal(3, verify.ExitCode);
@@ -66,7 +49,7 @@ public class AuditChainTests
     [Fact]
     public async Task A_chain_recomputed_without_the_key_makes_audit_verify_exit_3()
     {
-        await using var store = await StoreWithEventsAsync(4);
+        await using var store = await AuditStores.WithEventsAsync(4);
         // The forger edits event 2 and recomputes every hash from there as the unkeyed chain would have it.
         await using (var db = store.Factory.CreateDbContext())
         {

@@ -7,27 +7,10 @@ namespace GovernanceDashboard.Tests.Audit;
 
 public class AuditTrailTests
 {
-    private static async Task<TestStore> StoreWithEventsAsync(int count)
-    {
-        var store = await new TestStore().MigrateAsync();
-        for (var i = 1; i <= count; i++)
-            await AuditTrail.RecordAsync(store.Factory, "analyst@example.com", "setting.changed", $"setting:S{i}", before: $"{i - 1}", after: $"{i}");
-        return store;
-    }
-
-    private static async Task ExecuteAsync(TestStore store, string sql)
-    {
-        await using var connection = new SqliteConnection(store.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
-    }
-
     [Fact]
     public async Task Each_event_carries_the_hash_of_the_one_before()
     {
-        await using var store = await StoreWithEventsAsync(3);
+        await using var store = await AuditStores.WithEventsAsync(3);
         await using var db = store.Factory.CreateDbContext();
         var events = await db.AuditEvents.OrderBy(e => e.Id).ToListAsync();
 
@@ -56,8 +39,8 @@ public class AuditTrailTests
     [Fact]
     public async Task An_edited_row_is_named_by_verify()
     {
-        await using var store = await StoreWithEventsAsync(4);
-        await ExecuteAsync(store, "UPDATE AuditEvents SET After = '999' WHERE Id = 2;");
+        await using var store = await AuditStores.WithEventsAsync(4);
+        Assert.Equal(1, await AuditStores.ExecuteAsync(store, "UPDATE AuditEvents SET After = '999' WHERE Id = 2;"));
 
         await using var db = store.Factory.CreateDbContext();
         var broken = await AuditTrail.VerifyAsync(db);
@@ -69,8 +52,8 @@ public class AuditTrailTests
     [Fact]
     public async Task A_deleted_row_is_named_by_verify()
     {
-        await using var store = await StoreWithEventsAsync(4);
-        await ExecuteAsync(store, "DELETE FROM AuditEvents WHERE Id = 3;");
+        await using var store = await AuditStores.WithEventsAsync(4);
+        Assert.Equal(1, await AuditStores.ExecuteAsync(store, "DELETE FROM AuditEvents WHERE Id = 3;"));
 
         await using var db = store.Factory.CreateDbContext();
         var broken = await AuditTrail.VerifyAsync(db);
@@ -82,7 +65,7 @@ public class AuditTrailTests
     [Fact]
     public async Task A_rehashed_edit_is_named_by_verify_since_its_hash_is_keyed()
     {
-        await using var store = await StoreWithEventsAsync(3);
+        await using var store = await AuditStores.WithEventsAsync(3);
         await using (var db = store.Factory.CreateDbContext())
         {
             // A careful forger recomputes the edited event's own hash, without the audit key it cannot have.

@@ -126,6 +126,9 @@ public class EntraSignInTests
         Assert.StartsWith("/denied", settings.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
         // The session is the directory's person: "my" things are theirs.
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/my/tokens")).StatusCode);
+        // Sign-in events are written off the request path: wait until the queue is in the database.
+        using (var drained = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            await h.Web.Services.GetRequiredService<GovernanceDashboard.Bookkeeping.BookkeepingQueue>().DrainedAsync(drained.Token);
         await using var db = h.App.Store.Factory.CreateDbContext();
         Assert.True(await db.AuditEvents.AnyAsync(e => e.Kind == "signin.entra" && e.Actor == "ada@acme.example"));
     }

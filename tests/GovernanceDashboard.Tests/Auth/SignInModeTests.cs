@@ -2,6 +2,7 @@ using System.Net;
 using GovernanceDashboard.Audit;
 using GovernanceDashboard.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernanceDashboard.Tests.Auth;
 
@@ -43,6 +44,9 @@ public class SignInModeTests
         var client = await app.SignedInClientAsync("admin@local");
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/settings")).StatusCode);
 
+        // Sign-in events are written off the request path: wait until the queue is in the database.
+        using (var drained = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            await app.Services.GetRequiredService<GovernanceDashboard.Bookkeeping.BookkeepingQueue>().DrainedAsync(drained.Token);
         await using var db = app.Store.Factory.CreateDbContext();
         var kinds = await db.AuditEvents.OrderBy(e => e.Id).Select(e => e.Kind).ToListAsync();
         Assert.Contains("person.created", kinds);
