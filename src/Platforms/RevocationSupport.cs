@@ -8,9 +8,6 @@ public static class RevocationSupport
     public const string HuggingFaceTokenSettings = "https://huggingface.co/settings/tokens";
     public const string GitHubTokenSettings = "https://github.com/settings/tokens";
 
-    // GitHub's credential revocation API accepts these; an installation token (ghs_) is not among them.
-    private static readonly string[] _gitHubPrefixes = ["ghp_", "github_pat_", "gho_", "ghu_", "ghr_"];
-
     /// <summary>The platform's token settings page, for the manual path.</summary>
     public static string? ManualUrl(TokenPlatform platform) => platform switch
     {
@@ -33,11 +30,8 @@ public static class RevocationSupport
     };
 
     /// <summary>True when the value itself carries a prefix the platform's revocation API accepts (checked again on the decrypted
-    /// value: a kind told from a scanner's detector name is not proof of the value's shape).</summary>
-    public static bool AcceptsValue(TokenPlatform platform, string value) => platform switch
-    {
-        TokenPlatform.HuggingFace => value.StartsWith("hf_", StringComparison.Ordinal),
-        TokenPlatform.GitHub => _gitHubPrefixes.Any(p => value.StartsWith(p, StringComparison.Ordinal)),
-        _ => false,
-    };
+    /// value: a kind told from a scanner's detector name is not proof of the value's shape). The prefixes are
+    /// <see cref="TokenClassifier"/>'s and the accepted kinds <see cref="WhyNotByApi"/>'s: one list of each.</summary>
+    public static bool AcceptsValue(TokenPlatform platform, string value) =>
+        TokenClassifier.FromPrefix(value) is { } byPrefix && byPrefix.Platform == platform && WhyNotByApi(platform, byPrefix.Kind) is null;
 }
