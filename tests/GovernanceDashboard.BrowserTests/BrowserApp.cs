@@ -1,4 +1,5 @@
 using GovernanceDashboard.Demo;
+using GovernanceDashboard.Tests.Remediation;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
