@@ -79,6 +79,33 @@ public static class AuditTrail
         }
     }
 
+    /// <summary>The key of the PostgreSQL advisory lock that serialises appends to the chain across instances.</summary>
+    public const long ChainLockKey = 0x4155_4449_5443_4841; // "AUDITCHA"
+
+    /// <summary>PostgreSQL, where several instances append: inside the saving transaction, takes the chain's database lock
+    /// (held to commit) and chains the events being added onto the newest committed one. The per-process gate and the
+    /// numbers given by <see cref="AppendAsync"/> only hold within one instance; this makes them hold across instances.</summary>
+    internal static async Task ChainUnderDatabaseLockAsync(GovernanceDbContext db, CancellationToken ct)
+    {
+        var added = db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).OrderBy(e => e.Id).ToList();
+        if (added.Count == 0) return;
+        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [ChainLockKey], ct);
+        var last = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Id).Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(ct);
+        var (lastId, lastHash) = (last?.Id ?? 0, last?.Hash ?? GenesisHash);
+        if (added[0].Id == lastId + 1 && added[0].PreviousHash == lastHash) return;
+        // Another instance appended since these were numbered: renumber and re-sign them after its events.
+        var chain = ChainOf(db);
+        foreach (var e in added) db.Entry(e).State = EntityState.Detached;
+        foreach (var e in added)
+        {
+            e.Id = lastId + 1;
+            e.PreviousHash = lastHash;
+            e.Hash = chain.Sign(e, lastId, lastHash);
+            (lastId, lastHash) = (e.Id, e.Hash);
+            db.AuditEvents.Add(e);
+        }
+    }
+
     /// <summary>The unkeyed SHA-256 of an event: the scheme of events written before the store had its chain key.</summary>
     public static string HashOf(AuditEvent e) => Convert.ToHexStringLower(SHA256.HashData(CanonicalBytes(e)));
 

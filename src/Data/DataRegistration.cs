@@ -9,6 +9,9 @@ public static class DataRegistration
 {
     public const string DefaultConnectionString = "Data Source=data/governance.db";
 
+    /// <summary>PostgreSQL advisory lock taken while migrating ("MIGRATE").</summary>
+    public const long MigrationLockKey = 0x4D49_4752_4154_45;
+
     public static IHostApplicationBuilder AddGovernanceData(this IHostApplicationBuilder builder)
     {
         var provider = builder.Configuration["Database:Provider"] ?? "Sqlite";
@@ -53,7 +56,14 @@ public static class DataRegistration
             await db.Database.OpenConnectionAsync(ct);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
+        if (db.Database.IsNpgsql())
+        {
+            // Instances starting together migrate one at a time: the lock is the session's, released when it closes.
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock({0})", [MigrationLockKey], ct);
+        }
         await db.Database.MigrateAsync(ct);
+        if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock({0})", [MigrationLockKey], ct);
         // The audit chain's key is created on the first start, before anything is appended (see AuditChain).
         await services.GetRequiredService<AuditChain>().InitializeAsync(db, ct);
     }

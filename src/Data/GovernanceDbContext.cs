@@ -6,9 +6,9 @@ namespace GovernanceDashboard.Data;
 
 /// <summary>The governance store.</summary>
 /// <remarks>
-/// Add a migration after changing the model (from the repository root):
-/// <c>dotnet ef migrations add NAME --output-dir src/Data/Migrations</c>, then rebuild.
-/// <c>dotnet ef migrations has-pending-model-changes</c> must stay clean (a test checks it).
+/// Each provider has its own migration set (src/Data/Migrations/Sqlite and .../Postgres, picked by
+/// <see cref="ProviderMigrationsAssembly"/>): after changing the model add a migration to BOTH, with the commands in
+/// docs/database.md, then rebuild. <c>dotnet ef migrations has-pending-model-changes</c> must stay clean for both (.ci/run).
 /// </remarks>
 public class GovernanceDbContext(DbContextOptions<GovernanceDbContext> options) : DbContext(options)
 {
@@ -35,13 +35,28 @@ public class GovernanceDbContext(DbContextOptions<GovernanceDbContext> options) 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         RenewSecurityStamps();
+        // The audit chain's cross-instance lock is taken by the asynchronous save only; its appenders all save asynchronously.
+        if (Database.IsNpgsql() && ChangeTracker.Entries<AuditEvent>().Any(e => e.State == EntityState.Added))
+            throw new InvalidOperationException("Save audit events with SaveChangesAsync on PostgreSQL (it takes the chain's lock).");
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         RenewSecurityStamps();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        // On PostgreSQL several instances append to the audit chain: chain the new events under a database lock held to commit.
+        if (!Database.IsNpgsql() || !ChangeTracker.Entries<AuditEvent>().Any(e => e.State == EntityState.Added))
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (Database.CurrentTransaction is not null)
+        {
+            await Audit.AuditTrail.ChainUnderDatabaseLockAsync(this, cancellationToken);
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        await using var tx = await Database.BeginTransactionAsync(cancellationToken);
+        await Audit.AuditTrail.ChainUnderDatabaseLockAsync(this, cancellationToken);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return saved;
     }
 
     /// <summary>A change of roles, activity or team gives the person a new security stamp, whichever writer made it (an
@@ -56,6 +71,10 @@ public class GovernanceDbContext(DbContextOptions<GovernanceDbContext> options) 
                 entry.Property(p => p.SecurityStamp).CurrentValue = Person.NewSecurityStamp();
         }
     }
+
+    // Whichever way the options were built, migrations are looked up in the provider's own set.
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsAssembly, ProviderMigrationsAssembly>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GovernanceDbContext).Assembly);

@@ -8,19 +8,26 @@ namespace GovernanceDashboard.Facts;
 /// (Microsoft.Data.Sqlite's async calls run synchronously anyway).</remarks>
 internal static class FactsLoader
 {
+    // Identifiers quoted: PostgreSQL folds unquoted names to lower case, and EF Core created them in Pascal case.
     private static readonly (ChangeEntity Entity, string Sql, Action<DbDataReader, FactTables> Apply)[] Entities =
     [
-        (ChangeEntity.Person, "SELECT Id, Email, Team, Active FROM People", ApplyPerson),
-        (ChangeEntity.Token, """
-            SELECT Id, Platform, Kind, WriteCapability, Identified, OwnerId, SuggestedOwnerId, FirstSeenAt, LastSeenAt, RevokedAt, ExpiresAt,
-                Mask, Account, Organizations FROM Tokens
-            """, ApplyToken),
-        (ChangeEntity.Exposure, "SELECT Id, TokenId, Severity, State, DetectedAt, RemediatedAt, DismissedAt FROM Exposures", ApplyExposure),
-        (ChangeEntity.Grant, "SELECT Id, TokenId, ApprovedAt, ExpiresAt, WithdrawnAt FROM WriteScopeGrants", ApplyGrant),
-        (ChangeEntity.Campaign, "SELECT Id, OpenedAt, Deadline FROM AttestationCampaigns", ApplyCampaign),
-        (ChangeEntity.Task, "SELECT Id, CampaignId, TokenId, Answer, AnsweredAt FROM AttestationTasks", ApplyTask),
-        (ChangeEntity.Occurrence, "SELECT Id, TokenId, Repository FROM Occurrences", ApplyOccurrence),
+        (ChangeEntity.Person, Select("People", "Id", "Email", "Team", "Active"), ApplyPerson),
+        (ChangeEntity.Token, Select("Tokens", "Id", "Platform", "Kind", "WriteCapability", "Identified", "OwnerId", "SuggestedOwnerId",
+            "FirstSeenAt", "LastSeenAt", "RevokedAt", "ExpiresAt", "Mask", "Account", "Organizations"), ApplyToken),
+        (ChangeEntity.Exposure, Select("Exposures", "Id", "TokenId", "Severity", "State", "DetectedAt", "RemediatedAt", "DismissedAt"), ApplyExposure),
+        (ChangeEntity.Grant, Select("WriteScopeGrants", "Id", "TokenId", "ApprovedAt", "ExpiresAt", "WithdrawnAt"), ApplyGrant),
+        (ChangeEntity.Campaign, Select("AttestationCampaigns", "Id", "OpenedAt", "Deadline"), ApplyCampaign),
+        (ChangeEntity.Task, Select("AttestationTasks", "Id", "CampaignId", "TokenId", "Answer", "AnsweredAt"), ApplyTask),
+        (ChangeEntity.Occurrence, Select("Occurrences", "Id", "TokenId", "Repository"), ApplyOccurrence),
     ];
+
+    /// <summary>Which change log entries are new: after a sequence number on SQLite, from a transaction id on PostgreSQL
+    /// (see <see cref="ChangeLogSchema"/>).</summary>
+    public const string SqliteNewEntries = "\"Seq\" > @seq";
+    public const string PostgresNewEntries = "\"Xid\" >= @seq";
+
+    private static string Select(string table, params string[] columns) =>
+        $"SELECT {string.Join(", ", columns.Select(c => $"\"{c}\""))} FROM \"{ChangeLog.Tracked.Single(t => t.Table == table).Table}\"";
 
     /// <summary>Every row of every entity.</summary>
     public static void LoadAll(DbConnection connection, DbTransaction? tx, FactTables tables)
@@ -28,18 +35,19 @@ internal static class FactsLoader
         foreach (var (_, sql, apply) in Entities) Read(connection, tx, sql, null, reader => apply(reader, tables));
     }
 
-    /// <summary>The rows changed after <paramref name="afterSeq"/>: each named row is first marked absent (it may have
-    /// been deleted), then read again if it still exists.</summary>
-    public static void LoadChanged(DbConnection connection, DbTransaction? tx, FactTables tables, long afterSeq)
+    /// <summary>The rows of the entries <paramref name="newEntries"/> selects (with <paramref name="after"/> as @seq): each
+    /// named row is first marked absent (it may have been deleted), then read again if it still exists. Reading an entry
+    /// twice is harmless: the row is read as it is now.</summary>
+    public static void LoadChanged(DbConnection connection, DbTransaction? tx, FactTables tables, long after, string newEntries = SqliteNewEntries)
     {
-        Read(connection, tx, "SELECT DISTINCT Entity, RowId FROM ChangeLog WHERE Seq > @seq", afterSeq, reader =>
+        Read(connection, tx, $"SELECT DISTINCT \"Entity\", \"RowId\" FROM \"ChangeLog\" WHERE {newEntries}", after, reader =>
         {
             var columns = Of(tables, (ChangeEntity)reader.GetInt32(0));
             var id = checked((int)reader.GetInt64(1));
             if (id <= columns.MaxId) columns.Present[id] = false;
         });
         foreach (var (entity, sql, apply) in Entities)
-            Read(connection, tx, $"{sql} WHERE Id IN (SELECT RowId FROM ChangeLog WHERE Seq > @seq AND Entity = {(int)entity})", afterSeq,
+            Read(connection, tx, $"{sql} WHERE \"Id\" IN (SELECT \"RowId\" FROM \"ChangeLog\" WHERE {newEntries} AND \"Entity\" = {(int)entity})", after,
                 reader => apply(reader, tables));
     }
 

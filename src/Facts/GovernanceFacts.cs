@@ -15,9 +15,12 @@ namespace GovernanceDashboard.Facts;
 /// more than <see cref="FullReloadAbove"/> rows changed (a large import), or entries this process had not read were
 /// pruned, everything is read again into new tables and swapped in. Readers see either the old or the new state, never
 /// half of it. Changes from any writer count (the web app, a CLI import in another process, raw SQL), because the
-/// triggers are in the database. On a provider without the change log (PostgreSQL) every read reloads everything.
+/// triggers are in the database. On PostgreSQL, where several instances share the store, the log is read by transaction
+/// id rather than sequence number (see <see cref="ChangeLogSchema"/>), and each instance records what it has read in
+/// FactReaders with a heartbeat, so pruning never removes entries a live instance has not read.
 /// </remarks>
-public sealed class GovernanceFacts(IDbContextFactory<GovernanceDbContext> dbFactory, ILogger<GovernanceFacts> log) : IDisposable
+public sealed class GovernanceFacts(IDbContextFactory<GovernanceDbContext> dbFactory, ILogger<GovernanceFacts> log, TimeProvider? clock = null)
+    : IDisposable
 {
     public const int FullReloadAbove = 200_000;
 
@@ -27,6 +30,20 @@ public sealed class GovernanceFacts(IDbContextFactory<GovernanceDbContext> dbFac
     private long _seq = -1;
 
     private int _fullLoads;
+
+    // PostgreSQL: this instance's name in FactReaders, how many entries from the xmin read through were seen (a cheap
+    // "did anything commit since"), and whether the heartbeat row was lost (then everything is read again).
+    private readonly string _instance = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private long _seenFromXmin;
+    private bool _mustReload;
+
+    /// <summary>This instance's row in FactReaders (PostgreSQL).</summary>
+    public string Instance => _instance;
+
+    /// <summary>PostgreSQL: how long an instance may stay silent before entries it has not read may be pruned (it then
+    /// reloads everything).</summary>
+    public TimeSpan ReaderTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How many times everything was read (once at start; again after a large change or pruned entries).</summary>
     public int FullLoads => Volatile.Read(ref _fullLoads);
@@ -58,6 +75,11 @@ public sealed class GovernanceFacts(IDbContextFactory<GovernanceDbContext> dbFac
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var connection = db.Database.GetDbConnection();
             await connection.OpenAsync(ct);
+            if (connection is Npgsql.NpgsqlConnection postgres)
+            {
+                RefreshPostgres(postgres);
+                return;
+            }
             if (connection is not SqliteConnection sqlite)
             {
                 ReloadAll(connection, null, -1);
@@ -89,15 +111,134 @@ public sealed class GovernanceFacts(IDbContextFactory<GovernanceDbContext> dbFac
         }
     }
 
-    /// <summary>Deletes the change log entries this projection has read (another reader that had not reloads fully).</summary>
+    /// <summary>Deletes the change log entries this projection has read (another reader that had not reloads fully). On
+    /// PostgreSQL: records this instance's heartbeat, forgets readers silent for <see cref="ReaderTimeout"/>, and deletes
+    /// only what every remaining reader has read.</summary>
     public async Task<int> PruneAsync(CancellationToken ct = default)
     {
         var through = Sequence;
         if (through <= 0) return 0;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (db.Database.GetDbConnection() is not SqliteConnection sqlite) return 0;
-        await sqlite.OpenAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        if (connection is Npgsql.NpgsqlConnection postgres)
+        {
+            await _refresh.WaitAsync(ct);
+            try
+            {
+                return PrunePostgres(postgres, Sequence);
+            }
+            finally
+            {
+                _refresh.Release();
+            }
+        }
+        if (connection is not SqliteConnection sqlite) return 0;
         return ChangeLog.Prune(sqlite, through);
+    }
+
+    private void RefreshPostgres(Npgsql.NpgsqlConnection connection)
+    {
+        if (_tables is null || _mustReload)
+        {
+            // Registered (committed) before the read's snapshot: from then on nobody prunes what this instance has not read.
+            Execute(connection, null, """
+                INSERT INTO "FactReaders" ("Instance", "ReadXmin", "SeenAt") VALUES (@me, pg_snapshot_xmin(pg_current_snapshot())::text::bigint, @now)
+                ON CONFLICT ("Instance") DO UPDATE SET "ReadXmin" = excluded."ReadXmin", "SeenAt" = excluded."SeenAt"
+                """, ("me", _instance), ("now", _clock.GetUtcNow().ToUnixTimeMilliseconds()));
+        }
+        // One snapshot for the log and the rows it names.
+        using var tx = connection.BeginTransaction(IsolationLevel.RepeatableRead);
+        var previous = _seq;
+        long xmin, seen;
+        bool registered;
+        using (var command = Command(connection, tx, """
+            SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint,
+                (SELECT count(*) FROM "ChangeLog" WHERE "Xid" >= @seq),
+                EXISTS (SELECT 1 FROM "FactReaders" WHERE "Instance" = @me)
+            """, ("seq", previous), ("me", _instance)))
+        using (var reader = command.ExecuteReader())
+        {
+            reader.Read();
+            (xmin, seen, registered) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetBoolean(2));
+        }
+        if (!registered && _tables is not null && !_mustReload)
+        {
+            // Silent too long: entries it had not read may be gone. Register again and read everything.
+            _mustReload = true;
+            tx.Commit();
+            RefreshPostgres(connection);
+            return;
+        }
+        if (_tables is null || _mustReload || seen > FullReloadAbove)
+        {
+            ReloadAll(connection, tx, xmin);
+            _seenFromXmin = CountFrom(connection, tx, xmin);
+            _mustReload = false;
+            tx.Commit();
+            return;
+        }
+        if (xmin == previous && seen == _seenFromXmin) return;
+        _lock.EnterWriteLock();
+        try
+        {
+            FactsLoader.LoadChanged(connection, tx, _tables, previous, FactsLoader.PostgresNewEntries);
+            Volatile.Write(ref _seq, xmin);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+        _seenFromXmin = xmin == previous ? seen : CountFrom(connection, tx, xmin);
+        tx.Commit();
+    }
+
+    private int PrunePostgres(Npgsql.NpgsqlConnection connection, long readXmin)
+    {
+        var now = _clock.GetUtcNow();
+        using var tx = connection.BeginTransaction(IsolationLevel.ReadCommitted);
+        var alive = Execute(connection, tx, """UPDATE "FactReaders" SET "ReadXmin" = @xmin, "SeenAt" = @now WHERE "Instance" = @me""",
+            ("xmin", readXmin), ("now", now.ToUnixTimeMilliseconds()), ("me", _instance));
+        if (alive == 0)
+        {
+            // Forgotten while silent: the next refresh registers again and reads everything.
+            _mustReload = true;
+            tx.Commit();
+            return 0;
+        }
+        Execute(connection, tx, """DELETE FROM "FactReaders" WHERE "SeenAt" < @stale""", ("stale", (now - ReaderTimeout).ToUnixTimeMilliseconds()));
+        var pruned = Execute(connection, tx, """DELETE FROM "ChangeLog" WHERE "Xid" < (SELECT min("ReadXmin") FROM "FactReaders")""");
+        tx.Commit();
+        return pruned;
+    }
+
+    private static long CountFrom(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx, long xmin)
+    {
+        using var command = Command(connection, tx, """SELECT count(*) FROM "ChangeLog" WHERE "Xid" >= @seq""", ("seq", xmin));
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static int Execute(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? tx, string sql,
+        params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(connection, tx, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private static System.Data.Common.DbCommand Command(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? tx,
+        string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
     }
 
     private void ReloadAll(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? tx, long latest)

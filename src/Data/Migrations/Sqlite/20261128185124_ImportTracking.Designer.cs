@@ -8,11 +8,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace GovernanceDashboard.src.Data.Migrations
+namespace GovernanceDashboard.Data.Migrations.Sqlite
 {
     [DbContext(typeof(GovernanceDbContext))]
-    [Migration("20261128205906_ChangeLog")]
-    partial class ChangeLog
+    [Migration("20261128185124_ImportTracking")]
+    partial class ImportTracking
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -112,22 +112,13 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<long?>("AnsweredAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int?>("AnsweredById")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int>("CampaignId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Comment")
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("EscalatedAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int?>("OwnerId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("RemindedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("TokenId")
@@ -243,126 +234,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.HasIndex("TokenId", "State");
 
                     b.ToTable("Exposures");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.MetricSnapshot", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("ActiveTokens")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("AsOf")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Breached")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Justified")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double?>("JustifiedRatio")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("MedianTtrHours")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("OpenExposures")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Orphaned")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Owned")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double?>("OwnerCoverage")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("P90TtrHours")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("Remediated")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Team")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<double?>("WithinSlaRatio")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("WriteCapable")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double?>("WriteRatio")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("WriteUnknown")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Team", "AsOf")
-                        .IsUnique();
-
-                    b.ToTable("MetricSnapshots");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.Notification", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Link")
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("PersonId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("ReadAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("SendAttempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("SentAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("SentAt");
-
-                    b.HasIndex("PersonId", "ReadAt");
-
-                    b.ToTable("Notifications");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.Occurrence", b =>
@@ -485,45 +356,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("OwnershipRules");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.OwnershipTransfer", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("DecidedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("FromPersonId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Message")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("RequestedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("ToPersonId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("TokenId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TokenId");
-
-                    b.HasIndex("ToPersonId", "Status");
-
-                    b.ToTable("OwnershipTransfers");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.Person", b =>
@@ -733,13 +565,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("RevocationNote")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("RevocationRequestedAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
@@ -770,52 +595,15 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.HasIndex("Identity")
                         .IsUnique();
 
-                    b.HasIndex("Kind");
-
-                    b.HasIndex("LastSeenAt");
-
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("SuggestedOwnerId");
-
-                    b.HasIndex("WriteCapability");
 
                     b.HasIndex("Platform", "Account");
 
                     b.HasIndex("Status", "Platform");
 
                     b.ToTable("Tokens");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeDecision", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("Approve")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Comment")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("DeciderId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("RequestId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("DeciderId");
-
-                    b.HasIndex("RequestId", "DeciderId")
-                        .IsUnique();
-
-                    b.ToTable("WriteScopeDecisions");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeGrant", b =>
@@ -828,12 +616,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("ExpiryRecordedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("ExpiryWarnedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("RequestId")
@@ -880,15 +662,7 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
                     b.Property<int>("RequesterId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("RequiredApprovals")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
@@ -958,17 +732,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("Token");
                 });
 
-            modelBuilder.Entity("GovernanceDashboard.Domain.Notification", b =>
-                {
-                    b.HasOne("GovernanceDashboard.Domain.Person", "Person")
-                        .WithMany()
-                        .HasForeignKey("PersonId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Person");
-                });
-
             modelBuilder.Entity("GovernanceDashboard.Domain.Occurrence", b =>
                 {
                     b.HasOne("GovernanceDashboard.Domain.ScanImport", "Import")
@@ -988,25 +751,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("Token");
                 });
 
-            modelBuilder.Entity("GovernanceDashboard.Domain.OwnershipTransfer", b =>
-                {
-                    b.HasOne("GovernanceDashboard.Domain.Person", "ToPerson")
-                        .WithMany()
-                        .HasForeignKey("ToPersonId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("GovernanceDashboard.Domain.Token", "Token")
-                        .WithMany()
-                        .HasForeignKey("TokenId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("ToPerson");
-
-                    b.Navigation("Token");
-                });
-
             modelBuilder.Entity("GovernanceDashboard.Domain.Token", b =>
                 {
                     b.HasOne("GovernanceDashboard.Domain.Person", "Owner")
@@ -1022,25 +766,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("Owner");
 
                     b.Navigation("SuggestedOwner");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeDecision", b =>
-                {
-                    b.HasOne("GovernanceDashboard.Domain.Person", "Decider")
-                        .WithMany()
-                        .HasForeignKey("DeciderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("GovernanceDashboard.Domain.WriteScopeRequest", "Request")
-                        .WithMany("Decisions")
-                        .HasForeignKey("RequestId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Decider");
-
-                    b.Navigation("Request");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeGrant", b =>
@@ -1083,11 +808,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("Exposures");
 
                     b.Navigation("Occurrences");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeRequest", b =>
-                {
-                    b.Navigation("Decisions");
                 });
 #pragma warning restore 612, 618
         }

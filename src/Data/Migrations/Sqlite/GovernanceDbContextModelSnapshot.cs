@@ -3,19 +3,16 @@ using System;
 using GovernanceDashboard.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace GovernanceDashboard.src.Data.Migrations
+namespace GovernanceDashboard.Data.Migrations.Sqlite
 {
     [DbContext(typeof(GovernanceDbContext))]
-    [Migration("20261128185124_ImportTracking")]
-    partial class ImportTracking
+    partial class GovernanceDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
@@ -112,13 +109,22 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<long?>("AnsweredAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("AnsweredById")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("CampaignId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Comment")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("EscalatedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RemindedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("TokenId")
@@ -198,6 +204,9 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<long?>("DismissedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DismissedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Escrow")
                         .HasColumnType("TEXT");
 
@@ -211,6 +220,9 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SlaBreachNotifiedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -227,6 +239,8 @@ namespace GovernanceDashboard.src.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DismissedUntil");
+
                     b.HasIndex("RemediatedAt");
 
                     b.HasIndex("State", "DetectedAt");
@@ -234,6 +248,126 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.HasIndex("TokenId", "State");
 
                     b.ToTable("Exposures");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.MetricSnapshot", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ActiveTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AsOf")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Breached")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Justified")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("JustifiedRatio")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MedianTtrHours")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("OpenExposures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Orphaned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Owned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("OwnerCoverage")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("P90TtrHours")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Remediated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Team")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("WithinSlaRatio")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("WriteCapable")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("WriteRatio")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("WriteUnknown")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Team", "AsOf")
+                        .IsUnique();
+
+                    b.ToTable("MetricSnapshots");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.Notification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReadAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SendAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SentAt");
+
+                    b.HasIndex("PersonId", "ReadAt");
+
+                    b.ToTable("Notifications");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.Occurrence", b =>
@@ -358,6 +492,45 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.ToTable("OwnershipRules");
                 });
 
+            modelBuilder.Entity("GovernanceDashboard.Domain.OwnershipTransfer", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FromPersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ToPersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenId");
+
+                    b.HasIndex("ToPersonId", "Status");
+
+                    b.ToTable("OwnershipTransfers");
+                });
+
             modelBuilder.Entity("GovernanceDashboard.Domain.Person", b =>
                 {
                     b.Property<int>("Id")
@@ -388,6 +561,11 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Team")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -400,6 +578,87 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.HasIndex("Team");
 
                     b.ToTable("People");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.RevocationCall", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Credentials")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Platform", "At");
+
+                    b.ToTable("RevocationCalls");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.RevocationRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExposureId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExposureId");
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.HasIndex("TokenId", "State");
+
+                    b.ToTable("RevocationRequests");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.ScanImport", b =>
@@ -565,6 +824,13 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RevocationNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevocationRequestedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
@@ -595,15 +861,52 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.HasIndex("Identity")
                         .IsUnique();
 
+                    b.HasIndex("Kind");
+
+                    b.HasIndex("LastSeenAt");
+
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("SuggestedOwnerId");
+
+                    b.HasIndex("WriteCapability");
 
                     b.HasIndex("Platform", "Account");
 
                     b.HasIndex("Status", "Platform");
 
                     b.ToTable("Tokens");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeDecision", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Approve")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Comment")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DeciderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeciderId");
+
+                    b.HasIndex("RequestId", "DeciderId")
+                        .IsUnique();
+
+                    b.ToTable("WriteScopeDecisions");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeGrant", b =>
@@ -616,6 +919,12 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ExpiryRecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ExpiryWarnedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("RequestId")
@@ -662,7 +971,15 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("RequesterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RequiredApprovals")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
@@ -732,6 +1049,17 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("Token");
                 });
 
+            modelBuilder.Entity("GovernanceDashboard.Domain.Notification", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Person", "Person")
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Person");
+                });
+
             modelBuilder.Entity("GovernanceDashboard.Domain.Occurrence", b =>
                 {
                     b.HasOne("GovernanceDashboard.Domain.ScanImport", "Import")
@@ -751,6 +1079,42 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("Token");
                 });
 
+            modelBuilder.Entity("GovernanceDashboard.Domain.OwnershipTransfer", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Person", "ToPerson")
+                        .WithMany()
+                        .HasForeignKey("ToPersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GovernanceDashboard.Domain.Token", "Token")
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("ToPerson");
+
+                    b.Navigation("Token");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.RevocationRequest", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Exposure", "Exposure")
+                        .WithMany()
+                        .HasForeignKey("ExposureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GovernanceDashboard.Domain.Token", null)
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Exposure");
+                });
+
             modelBuilder.Entity("GovernanceDashboard.Domain.Token", b =>
                 {
                     b.HasOne("GovernanceDashboard.Domain.Person", "Owner")
@@ -766,6 +1130,25 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("Owner");
 
                     b.Navigation("SuggestedOwner");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeDecision", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Person", "Decider")
+                        .WithMany()
+                        .HasForeignKey("DeciderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GovernanceDashboard.Domain.WriteScopeRequest", "Request")
+                        .WithMany("Decisions")
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Decider");
+
+                    b.Navigation("Request");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeGrant", b =>
@@ -808,6 +1191,11 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("Exposures");
 
                     b.Navigation("Occurrences");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeRequest", b =>
+                {
+                    b.Navigation("Decisions");
                 });
 #pragma warning restore 612, 618
         }

@@ -3,16 +3,19 @@ using System;
 using GovernanceDashboard.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace GovernanceDashboard.src.Data.Migrations
+namespace GovernanceDashboard.Data.Migrations.Sqlite
 {
     [DbContext(typeof(GovernanceDbContext))]
-    partial class GovernanceDbContextModelSnapshot : ModelSnapshot
+    [Migration("20261128205906_ChangeLog")]
+    partial class ChangeLog
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
@@ -204,9 +207,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<long?>("DismissedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("DismissedUntil")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Escrow")
                         .HasColumnType("TEXT");
 
@@ -220,9 +220,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
-
-                    b.Property<long?>("SlaBreachNotifiedAt")
-                        .HasColumnType("INTEGER");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -238,8 +235,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("DismissedUntil");
 
                     b.HasIndex("RemediatedAt");
 
@@ -561,11 +556,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("SecurityStamp")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Team")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -578,87 +568,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.HasIndex("Team");
 
                     b.ToTable("People");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.RevocationCall", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Credentials")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Platform")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Platform", "At");
-
-                    b.ToTable("RevocationCalls");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.RevocationRequest", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("ExposureId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("LastAttemptAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("NextAttemptAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Platform")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RequestedBy")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("SentAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("TokenId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExposureId");
-
-                    b.HasIndex("State", "NextAttemptAt");
-
-                    b.HasIndex("TokenId", "State");
-
-                    b.ToTable("RevocationRequests");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.ScanImport", b =>
@@ -1096,23 +1005,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("ToPerson");
 
                     b.Navigation("Token");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.RevocationRequest", b =>
-                {
-                    b.HasOne("GovernanceDashboard.Domain.Exposure", "Exposure")
-                        .WithMany()
-                        .HasForeignKey("ExposureId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("GovernanceDashboard.Domain.Token", null)
-                        .WithMany()
-                        .HasForeignKey("TokenId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Exposure");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.Token", b =>

@@ -8,11 +8,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace GovernanceDashboard.src.Data.Migrations
+namespace GovernanceDashboard.Data.Migrations.Sqlite
 {
     [DbContext(typeof(GovernanceDbContext))]
-    [Migration("20261202002050_RemediationAndAccessControl")]
-    partial class RemediationAndAccessControl
+    [Migration("20261128183329_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -112,22 +112,13 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<long?>("AnsweredAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int?>("AnsweredById")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int>("CampaignId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Comment")
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("EscalatedAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int?>("OwnerId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("RemindedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("TokenId")
@@ -207,9 +198,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<long?>("DismissedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("DismissedUntil")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Escrow")
                         .HasColumnType("TEXT");
 
@@ -223,9 +211,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
-
-                    b.Property<long?>("SlaBreachNotifiedAt")
-                        .HasColumnType("INTEGER");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -242,8 +227,6 @@ namespace GovernanceDashboard.src.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DismissedUntil");
-
                     b.HasIndex("RemediatedAt");
 
                     b.HasIndex("State", "DetectedAt");
@@ -251,126 +234,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.HasIndex("TokenId", "State");
 
                     b.ToTable("Exposures");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.MetricSnapshot", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("ActiveTokens")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("AsOf")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Breached")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Justified")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double?>("JustifiedRatio")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("MedianTtrHours")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("OpenExposures")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Orphaned")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Owned")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double?>("OwnerCoverage")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("P90TtrHours")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("Remediated")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Team")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<double?>("WithinSlaRatio")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("WriteCapable")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double?>("WriteRatio")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("WriteUnknown")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Team", "AsOf")
-                        .IsUnique();
-
-                    b.ToTable("MetricSnapshots");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.Notification", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Link")
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("PersonId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("ReadAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("SendAttempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("SentAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("SentAt");
-
-                    b.HasIndex("PersonId", "ReadAt");
-
-                    b.ToTable("Notifications");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.Occurrence", b =>
@@ -393,9 +256,6 @@ namespace GovernanceDashboard.src.Data.Migrations
 
                     b.Property<string>("AuthorEmail")
                         .HasColumnType("TEXT");
-
-                    b.Property<int?>("Column")
-                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Commit")
                         .HasColumnType("TEXT");
@@ -495,45 +355,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.ToTable("OwnershipRules");
                 });
 
-            modelBuilder.Entity("GovernanceDashboard.Domain.OwnershipTransfer", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("DecidedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("FromPersonId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Message")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("RequestedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("ToPersonId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("TokenId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TokenId");
-
-                    b.HasIndex("ToPersonId", "Status");
-
-                    b.ToTable("OwnershipTransfers");
-                });
-
             modelBuilder.Entity("GovernanceDashboard.Domain.Person", b =>
                 {
                     b.Property<int>("Id")
@@ -564,11 +385,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("SecurityStamp")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Team")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -581,87 +397,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.HasIndex("Team");
 
                     b.ToTable("People");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.RevocationCall", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Credentials")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Platform")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Platform", "At");
-
-                    b.ToTable("RevocationCalls");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.RevocationRequest", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("ExposureId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("LastAttemptAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("NextAttemptAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Platform")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RequestedBy")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("SentAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("TokenId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExposureId");
-
-                    b.HasIndex("State", "NextAttemptAt");
-
-                    b.HasIndex("TokenId", "State");
-
-                    b.ToTable("RevocationRequests");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.ScanImport", b =>
@@ -703,12 +438,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<int>("OccurrencesOnClosedTokens")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("PeopleAdded")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("PeopleUpdated")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int>("Records")
                         .HasColumnType("INTEGER");
 
@@ -718,10 +447,7 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<string>("RejectedJson")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("RulesSaved")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("SameFileAsImportId")
+                    b.Property<bool>("SameFileAsEarlier")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ScannedAt")
@@ -731,9 +457,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
-
-                    b.Property<int>("TokensAssignedByRule")
-                        .HasColumnType("INTEGER");
 
                     b.Property<int>("TokensNew")
                         .HasColumnType("INTEGER");
@@ -773,9 +496,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<string>("Account")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
-
-                    b.Property<int?>("CreatedImportId")
-                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Detector")
                         .HasMaxLength(200)
@@ -817,22 +537,10 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<int?>("OwnerId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("OwnerSource")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Platform")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
-
-                    b.Property<string>("RevocationNote")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("RevocationRequestedAt")
-                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
@@ -864,52 +572,15 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.HasIndex("Identity")
                         .IsUnique();
 
-                    b.HasIndex("Kind");
-
-                    b.HasIndex("LastSeenAt");
-
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("SuggestedOwnerId");
-
-                    b.HasIndex("WriteCapability");
 
                     b.HasIndex("Platform", "Account");
 
                     b.HasIndex("Status", "Platform");
 
                     b.ToTable("Tokens");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeDecision", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("Approve")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Comment")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("DeciderId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("RequestId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("DeciderId");
-
-                    b.HasIndex("RequestId", "DeciderId")
-                        .IsUnique();
-
-                    b.ToTable("WriteScopeDecisions");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeGrant", b =>
@@ -922,12 +593,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("ExpiryRecordedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("ExpiryWarnedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("RequestId")
@@ -974,15 +639,7 @@ namespace GovernanceDashboard.src.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
                     b.Property<int>("RequesterId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("RequiredApprovals")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
@@ -1052,17 +709,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("Token");
                 });
 
-            modelBuilder.Entity("GovernanceDashboard.Domain.Notification", b =>
-                {
-                    b.HasOne("GovernanceDashboard.Domain.Person", "Person")
-                        .WithMany()
-                        .HasForeignKey("PersonId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Person");
-                });
-
             modelBuilder.Entity("GovernanceDashboard.Domain.Occurrence", b =>
                 {
                     b.HasOne("GovernanceDashboard.Domain.ScanImport", "Import")
@@ -1082,42 +728,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("Token");
                 });
 
-            modelBuilder.Entity("GovernanceDashboard.Domain.OwnershipTransfer", b =>
-                {
-                    b.HasOne("GovernanceDashboard.Domain.Person", "ToPerson")
-                        .WithMany()
-                        .HasForeignKey("ToPersonId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("GovernanceDashboard.Domain.Token", "Token")
-                        .WithMany()
-                        .HasForeignKey("TokenId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("ToPerson");
-
-                    b.Navigation("Token");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.RevocationRequest", b =>
-                {
-                    b.HasOne("GovernanceDashboard.Domain.Exposure", "Exposure")
-                        .WithMany()
-                        .HasForeignKey("ExposureId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("GovernanceDashboard.Domain.Token", null)
-                        .WithMany()
-                        .HasForeignKey("TokenId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Exposure");
-                });
-
             modelBuilder.Entity("GovernanceDashboard.Domain.Token", b =>
                 {
                     b.HasOne("GovernanceDashboard.Domain.Person", "Owner")
@@ -1133,25 +743,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("Owner");
 
                     b.Navigation("SuggestedOwner");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeDecision", b =>
-                {
-                    b.HasOne("GovernanceDashboard.Domain.Person", "Decider")
-                        .WithMany()
-                        .HasForeignKey("DeciderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("GovernanceDashboard.Domain.WriteScopeRequest", "Request")
-                        .WithMany("Decisions")
-                        .HasForeignKey("RequestId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Decider");
-
-                    b.Navigation("Request");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeGrant", b =>
@@ -1194,11 +785,6 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("Exposures");
 
                     b.Navigation("Occurrences");
-                });
-
-            modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeRequest", b =>
-                {
-                    b.Navigation("Decisions");
                 });
 #pragma warning restore 612, 618
         }

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace GovernanceDashboard.src.Data.Migrations
+namespace GovernanceDashboard.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class ImportTracking : Migration

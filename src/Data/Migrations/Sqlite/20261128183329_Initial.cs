@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace GovernanceDashboard.src.Data.Migrations
+namespace GovernanceDashboard.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration
