@@ -380,7 +380,8 @@ internal sealed class FindingWriter : IDisposable
         p["@reason"].Value = Db(reason);
         p["@clearEscrow"].Value = clearEscrow ? 1 : 0;
         p["@escrow"].Value = Db(escrow);
-        p["@id"].Value = id;
+        // Exposures.Id is a 32-bit integer: PostgreSQL typed the prepared parameter from the column and refuses 8 bytes.
+        p["@id"].Value = checked((int)id);
         _updateExposure.ExecuteNonQuery();
     }
 
