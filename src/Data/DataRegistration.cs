@@ -16,6 +16,7 @@ public static class DataRegistration
     {
         var provider = builder.Configuration["Database:Provider"] ?? "Sqlite";
         var connectionString = builder.Configuration.GetConnectionString("Governance") ?? DefaultConnectionString;
+        builder.Services.AddSingleton<WorkflowLeader>();
         if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
         {
             builder.Services.AddDbContextFactory<GovernanceDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<AuditChain>()));

@@ -18,6 +18,9 @@ public abstract class PeriodicWorkflowService(TimeProvider clock, ILogger logger
 {
     protected TimeProvider Clock { get; } = clock;
 
+    /// <summary>When set (the dashboard's schedules), a round runs only in the instance holding the workflow lead.</summary>
+    public Data.WorkflowLeader? Leader { get; set; }
+
     protected abstract TimeSpan Interval { get; }
 
     /// <summary>Does whatever is due at <paramref name="now"/>; returns how many items it changed.</summary>
@@ -31,6 +34,7 @@ public abstract class PeriodicWorkflowService(TimeProvider clock, ILogger logger
         {
             try
             {
+                if (Leader is not null && !await Leader.IsLeaderAsync(stoppingToken)) continue;
                 var changed = await RunOnceAsync(Clock.GetUtcNow(), stoppingToken);
                 if (changed > 0) logger.LogInformation("{Service}: {Count} item(s) handled.", GetType().Name, changed);
             }
