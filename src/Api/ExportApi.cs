@@ -5,6 +5,7 @@ using GovernanceDashboard.Metrics;
 using GovernanceDashboard.Reporting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 
@@ -48,8 +49,8 @@ public static class ExportApi
 
         export.MapGet("/teams.csv", async (string? asOf, string? from, MetricsService metrics, CancellationToken ct) =>
         {
-            if (!ApiArguments.TryInstant(asOf, out var at)) return ApiArguments.BadInstant("asOf");
-            if (!ApiArguments.TryInstant(from, out var start)) return ApiArguments.BadInstant("from");
+            if (!Instants.TryParse(asOf, out var at)) return ApiArguments.BadInstant("asOf");
+            if (!Instants.TryParse(from, out var start)) return ApiArguments.BadInstant("from");
             var byTeam = await metrics.ComputeByTeamAsync(at, start, ct);
             return CsvFile("teams", Csv.Write(
                 ["team", "active_tokens", "owner_coverage", "orphaned", "write_ratio", "justified_ratio", "open_exposures", "breached", "median_ttr_hours", "p90_ttr_hours", "within_sla_ratio"],

@@ -1,4 +1,5 @@
 using GovernanceDashboard.Data;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Cli;
 
@@ -126,7 +127,7 @@ public sealed class VerbArguments
         Option(name) is { Length: > 0 } v ? v : throw new VerbUsageException($"--{name} is required.");
 
     public DateTimeOffset? Instant(string name) =>
-        Api.ApiArguments.TryInstant(Option(name), out var at) ? at : throw new VerbUsageException($"--{name} must be an ISO-8601 instant.");
+        Instants.TryParse(Option(name), out var at) ? at : throw new VerbUsageException($"--{name} must be an ISO-8601 instant.");
 }
 
 /// <summary>Wrong arguments for a verb: exit 1 with the message.</summary>
