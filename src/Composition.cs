@@ -59,7 +59,7 @@ public static class Composition
         builder.Services.AddMudServices();
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddHealth();
         builder.Services.AddHostedService<FactsRefresher>();
         builder.Services.AddHostedService<HistoryRecorder>();
         return builder;

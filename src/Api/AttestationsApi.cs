@@ -2,6 +2,7 @@ using GovernanceDashboard.Auth;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Workflows;
 using GovernanceDashboard.Workflows.Attestations;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 
@@ -21,8 +22,8 @@ public static class AttestationsApi
 
         group.MapPost("/campaigns", async (HttpContext http, CampaignBody body, AttestationService service, CancellationToken ct) =>
         {
-            if (!WorkflowResults.TryEnum<CampaignScope>(body.Scope, out var scope)) return WorkflowResults.BadRequest("scope must be AllActive or WriteCapableOnly.");
-            if (!ApiArguments.TryInstant(body.Deadline, out var deadline) || deadline is null) return ApiArguments.BadInstant("deadline");
+            if (!EnumNames.TryParse<CampaignScope>(body.Scope, out var scope)) return WorkflowResults.BadRequest("scope must be AllActive or WriteCapableOnly.");
+            if (!Instants.TryParse(body.Deadline, out var deadline) || deadline is null) return ApiArguments.BadInstant("deadline");
             var result = await service.OpenCampaignAsync(Actor.From(http.User), body.Name, scope ?? CampaignScope.AllActive, deadline.Value, ct);
             return WorkflowResults.ToHttp(result, c => WorkflowResults.Created(http, $"/api/attestations/campaigns/{c.Id}", c));
         }).RequireAuthorization(Policies.ManageInventory).WithName("OpenCampaign");
@@ -42,7 +43,7 @@ public static class AttestationsApi
 
         group.MapPost("/tasks/{id:int}/answer", async (HttpContext http, int id, AttestationAnswerBody body, AttestationService service, CancellationToken ct) =>
         {
-            if (!WorkflowResults.TryEnum<AttestationAnswer>(body.Answer, out var answer) || answer is null or AttestationAnswer.None)
+            if (!EnumNames.TryParse<AttestationAnswer>(body.Answer, out var answer) || answer is null or AttestationAnswer.None)
                 return WorkflowResults.BadRequest("answer must be Keep, ReduceScope or Revoke.");
             return WorkflowResults.ToHttp(await service.AnswerAsync(Actor.From(http.User), id, answer.Value, body.Comment, ct),
                 taskId => WorkflowResults.Json(new { id = taskId, answer = answer.Value }));

@@ -1,6 +1,7 @@
 using GovernanceDashboard.Audit;
 using GovernanceDashboard.Auth;
 using GovernanceDashboard.Reporting;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 
@@ -31,8 +32,8 @@ public static class AuditApi
     {
         filter = null;
         error = null;
-        if (!ApiArguments.TryInstant(from, out var f)) error = ApiArguments.BadInstant("from");
-        else if (!ApiArguments.TryInstant(to, out var t)) error = ApiArguments.BadInstant("to");
+        if (!Instants.TryParse(from, out var f)) error = ApiArguments.BadInstant("from");
+        else if (!Instants.TryParse(to, out var t)) error = ApiArguments.BadInstant("to");
         else filter = new AuditFilter { Person = person, TokenId = token, Kind = kind, From = f, To = t };
         return error is null;
     }

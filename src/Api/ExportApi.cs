@@ -4,7 +4,9 @@ using GovernanceDashboard.Inventory;
 using GovernanceDashboard.Metrics;
 using GovernanceDashboard.Reporting;
 using Microsoft.AspNetCore.Authorization;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 
@@ -21,59 +23,67 @@ public static class ExportApi
         {
             var (filter, error) = await QueryFilters.TokenFilterAsync(http, authz);
             if (filter is null) return Results.Problem(error, statusCode: StatusCodes.Status400BadRequest);
-            var rows = await inventory.AllAsync(filter, ct: ct).ToListAsync(ct);
-            return CsvFile("tokens", Csv.Write(
+            return CsvFile("tokens",
                 ["id", "mask", "platform", "kind", "status", "write", "owner", "owner_active", "suggested_owner", "account", "organizations", "first_seen", "last_seen", "secret_available"],
-                rows.Select(t => new object?[] { t.Id, t.Mask, t.Platform, t.Kind, t.Status, t.WriteCapability, t.Owner, t.Owner is null ? null : t.OwnerActive,
-                    t.SuggestedOwner, t.Account, t.Organizations, t.FirstSeenAt, t.LastSeenAt, t.Identified })));
+                inventory.AllAsync(filter, ct: ct).Select(t => new object?[] { t.Id, t.Mask, t.Platform, t.Kind, t.Status, t.WriteCapability, t.Owner,
+                    t.Owner is null ? null : t.OwnerActive, t.SuggestedOwner, t.Account, t.Organizations, t.FirstSeenAt, t.LastSeenAt, t.Identified }));
         });
 
         export.MapGet("/exposures.csv", async (HttpContext http, IAuthorizationService authz, ExposureList exposures, CancellationToken ct) =>
         {
             var (filter, error) = await QueryFilters.ExposureFilterAsync(http, authz);
             if (filter is null) return Results.Problem(error, statusCode: StatusCodes.Status400BadRequest);
-            var rows = new List<ExposureRow>();
-            for (var page = 1; ; page++)
-            {
-                var batch = await exposures.ListAsync(filter, page, Batch, ct);
-                rows.AddRange(batch.Items);
-                if (batch.Items.Count < Batch) break;
-            }
-            return CsvFile("exposures", Csv.Write(
+            return CsvFile("exposures",
                 ["id", "token_id", "mask", "platform", "kind", "severity", "state", "detected_at", "closed_at", "owner", "team", "age_hours", "sla_hours", "sla_hours_left", "time_to_remediate_hours", "dismissal_reason"],
-                rows.Select(e => new object?[] { e.Id, e.TokenId, e.Mask, e.Platform, e.Kind, e.Severity, e.State, e.DetectedAt, e.ClosedAt, e.Owner, e.Team,
-                    Math.Round(e.AgeHours, 2), e.SlaHours, e.State == Domain.ExposureState.Open ? Math.Round(e.HoursLeft, 2) : null,
-                    e.TtrHours is { } h ? Math.Round(h, 2) : null, e.DismissalReason })));
+                AllExposures(exposures, filter, ct).Select(e => new object?[] { e.Id, e.TokenId, e.Mask, e.Platform, e.Kind, e.Severity, e.State, e.DetectedAt,
+                    e.ClosedAt, e.Owner, e.Team, Math.Round(e.AgeHours, 2), e.SlaHours, e.State == Domain.ExposureState.Open ? Math.Round(e.HoursLeft, 2) : null,
+                    e.TtrHours is { } h ? Math.Round(h, 2) : null, e.DismissalReason }));
         });
 
         export.MapGet("/teams.csv", async (string? asOf, string? from, MetricsService metrics, CancellationToken ct) =>
         {
-            if (!ApiArguments.TryInstant(asOf, out var at)) return ApiArguments.BadInstant("asOf");
-            if (!ApiArguments.TryInstant(from, out var start)) return ApiArguments.BadInstant("from");
+            if (!Instants.TryParse(asOf, out var at)) return ApiArguments.BadInstant("asOf");
+            if (!Instants.TryParse(from, out var start)) return ApiArguments.BadInstant("from");
             var byTeam = await metrics.ComputeByTeamAsync(at, start, ct);
-            return CsvFile("teams", Csv.Write(
+            return CsvFile("teams",
                 ["team", "active_tokens", "owner_coverage", "orphaned", "write_ratio", "justified_ratio", "open_exposures", "breached", "median_ttr_hours", "p90_ttr_hours", "within_sla_ratio"],
                 byTeam.Teams.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new object?[]
                 {
                     t.Key, t.Value.Tokens.Active, t.Value.OwnerCoverage.Ratio, t.Value.OwnerCoverage.Orphaned, t.Value.WriteScope.Ratio,
                     t.Value.WriteScope.JustifiedRatio, t.Value.Exposures.Open, t.Value.Exposures.Breached, t.Value.TimeToRemediate.MedianHours,
                     t.Value.TimeToRemediate.P90Hours, t.Value.TimeToRemediate.WithinSlaRatio,
-                })));
+                }).ToAsyncEnumerable());
         }).RequireAuthorization(Policies.ReadReports);
 
-        export.MapGet("/imports.csv", async (IDbContextFactory<GovernanceDbContext> dbFactory, CancellationToken ct) =>
+        export.MapGet("/imports.csv", (IDbContextFactory<GovernanceDbContext> dbFactory, CancellationToken ct) =>
         {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var imports = await db.Imports.AsNoTracking().OrderByDescending(i => i.Id).ToListAsync(ct);
-            return CsvFile("imports", Csv.Write(
+            return CsvFile("imports",
                 ["id", "imported_at", "imported_by", "format", "file", "sha256", "scanned_at", "records", "tokens_new", "tokens_seen", "occurrences_new", "duplicates", "rejected"],
-                imports.Select(i => new object?[] { i.Id, i.ImportedAt, i.ImportedBy, i.Format, i.FileName, i.Sha256, i.ScannedAt, i.Records, i.TokensNew,
-                    i.TokensSeen, i.OccurrencesNew, i.Duplicates, i.RejectedCount })));
+                AllImports(dbFactory, ct).Select(i => new object?[] { i.Id, i.ImportedAt, i.ImportedBy, i.Format, i.FileName, i.Sha256, i.ScannedAt, i.Records,
+                    i.TokensNew, i.TokensSeen, i.OccurrencesNew, i.Duplicates, i.RejectedCount }));
         }).RequireAuthorization(Policies.ReadReports);
 
         return app;
     }
 
-    public static IResult CsvFile(string name, string csv) =>
-        Results.File(Csv.Utf8(csv), "text/csv; charset=utf-8", $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmm}.csv");
+    /// <summary>The rows streamed to the response as they are read (the filters were checked before the first byte).</summary>
+    private static IResult CsvFile(string name, string[] header, IAsyncEnumerable<object?[]> rows) =>
+        Results.Stream(body => Csv.WriteAsync(body, header, rows), Csv.ContentType, $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmm}.csv");
+
+    /// <summary>Every matching exposure, a batch at a time.</summary>
+    private static async IAsyncEnumerable<ExposureRow> AllExposures(ExposureList exposures, ExposureFilter filter, [EnumeratorCancellation] CancellationToken ct)
+    {
+        for (var page = 1; ; page++)
+        {
+            var batch = await exposures.ListAsync(filter, page, Batch, ct);
+            foreach (var row in batch.Items) yield return row;
+            if (batch.Items.Count < Batch) yield break;
+        }
+    }
+
+    private static async IAsyncEnumerable<Domain.ScanImport> AllImports(IDbContextFactory<GovernanceDbContext> dbFactory, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await foreach (var import in db.Imports.AsNoTracking().OrderByDescending(i => i.Id).AsAsyncEnumerable().WithCancellation(ct)) yield return import;
+    }
 }

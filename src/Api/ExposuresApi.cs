@@ -3,6 +3,7 @@ using GovernanceDashboard.Inventory;
 using GovernanceDashboard.Workflows;
 using GovernanceDashboard.Workflows.Remediation;
 using Microsoft.AspNetCore.Authorization;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 
@@ -69,7 +70,7 @@ public static class ExposuresApi
 
     private static async Task<IResult> DismissAsync(HttpContext http, int[] ids, DismissBody body, TriageService triage, CancellationToken ct)
     {
-        if (!ApiArguments.TryInstant(body.Until, out var until)) return ApiArguments.BadInstant("until");
+        if (!Instants.TryParse(body.Until, out var until)) return ApiArguments.BadInstant("until");
         var result = await triage.DismissAsync(Actor.From(http.User), ids, body.Reason, until, body.Note, ct);
         return WorkflowResults.ToHttp(result, count => WorkflowResults.Json(new { dismissed = count, ids = ids.Distinct(), reason = body.Reason?.Trim().ToLowerInvariant(), until }));
     }

@@ -3,6 +3,7 @@ using GovernanceDashboard.Importers;
 using GovernanceDashboard.Ingestion;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 
@@ -17,7 +18,7 @@ public static class ImportsApi
         app.MapPost("/api/imports", async (HttpContext http, ImportService imports, UploadSpool spool, IAuthorizationService authorization,
             string? format, string? scannedAt, string? fileName, CancellationToken ct) =>
         {
-            if (!ApiArguments.TryInstant(scannedAt, out var at)) return ApiArguments.BadInstant("scannedAt");
+            if (!Instants.TryParse(scannedAt, out var at)) return ApiArguments.BadInstant("scannedAt");
             if (http.Request.ContentLength > maxBytes) return TooLarge(maxBytes);
             var request = new ImportRequest(fileName ?? "api-upload", format, at, http.User.EmailOf())
             {
@@ -37,7 +38,7 @@ public static class ImportsApi
             await using var upload = spooled;
             try
             {
-                return Results.Json(await imports.ImportUploadAsync(upload, request, ct: ct), ApiArguments.Json);
+                return Results.Json(await imports.ImportUploadAsync(upload, request, ct: ct), JsonFormat.Options);
             }
             catch (ImportForbiddenException ex)
             {

@@ -1,4 +1,5 @@
 using GovernanceDashboard.Metrics;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 
@@ -9,9 +10,9 @@ public static class MetricsApi
     {
         app.MapGet("/api/metrics", async (string? asOf, string? from, string? team, MetricsService metrics, CancellationToken ct) =>
         {
-            if (!ApiArguments.TryInstant(asOf, out var at)) return ApiArguments.BadInstant("asOf");
-            if (!ApiArguments.TryInstant(from, out var start)) return ApiArguments.BadInstant("from");
-            return Results.Json(await metrics.ComputeAsync(at, start, string.IsNullOrWhiteSpace(team) ? null : team, ct), ApiArguments.Json);
+            if (!Instants.TryParse(asOf, out var at)) return ApiArguments.BadInstant("asOf");
+            if (!Instants.TryParse(from, out var start)) return ApiArguments.BadInstant("from");
+            return Results.Json(await metrics.ComputeAsync(at, start, string.IsNullOrWhiteSpace(team) ? null : team, ct), JsonFormat.Options);
         }).RequireAuthorization(Auth.Policies.ReadReports).WithName("GetMetrics");
         return app;
     }

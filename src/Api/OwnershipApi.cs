@@ -2,6 +2,7 @@ using GovernanceDashboard.Workflows;
 using GovernanceDashboard.Workflows.Attestations;
 using GovernanceDashboard.Workflows.Notifications;
 using GovernanceDashboard.Workflows.Ownership;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 
@@ -46,8 +47,8 @@ public static class OwnershipApi
         my.MapPost("/tokens/{id:int}/revocation", async (HttpContext http, int id, RevocationBody body, OwnershipService service, TimeProvider clock,
             CancellationToken ct) =>
         {
-            if (!WorkflowResults.TryEnum<RevocationKind>(body.Kind, out var kind)) return WorkflowResults.BadRequest("kind must be Revoked or Rotated.");
-            if (!ApiArguments.TryInstant(body.At, out var at)) return ApiArguments.BadInstant("at");
+            if (!EnumNames.TryParse<RevocationKind>(body.Kind, out var kind)) return WorkflowResults.BadRequest("kind must be Revoked or Rotated.");
+            if (!Instants.TryParse(body.At, out var at)) return ApiArguments.BadInstant("at");
             var result = await service.RecordRevocationAsync(Actor.From(http.User), id, kind ?? RevocationKind.Revoked, at ?? clock.GetUtcNow(), ct);
             return WorkflowResults.ToHttp(result, tokenId => WorkflowResults.Json(new { tokenId, status = "Revoked" }));
         }).WithName("RecordTokenRevocation");

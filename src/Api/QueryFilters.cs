@@ -2,6 +2,7 @@ using GovernanceDashboard.Auth;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Inventory;
 using Microsoft.AspNetCore.Authorization;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 
@@ -12,8 +13,8 @@ public static class QueryFilters
     public static async Task<(TokenFilter? Filter, string? Error)> TokenFilterAsync(HttpContext http, IAuthorizationService authz)
     {
         var q = http.Request.Query;
-        if (!TryEnum<TokenPlatform>(q["platform"], out var platform) || !TryEnum<TokenStatus>(q["status"], out var status)
-            || !TryEnum<WriteCapability>(q["write"], out var write) || !TryEnum<TokenKind>(q["kind"], out var kind))
+        if (!EnumNames.TryParse<TokenPlatform>(q["platform"], out var platform) || !EnumNames.TryParse<TokenStatus>(q["status"], out var status)
+            || !EnumNames.TryParse<WriteCapability>(q["write"], out var write) || !EnumNames.TryParse<TokenKind>(q["kind"], out var kind))
             return (null, "platform, kind, status or write has an unknown value.");
         return (new TokenFilter
         {
@@ -26,10 +27,10 @@ public static class QueryFilters
     public static async Task<(ExposureFilter? Filter, string? Error)> ExposureFilterAsync(HttpContext http, IAuthorizationService authz)
     {
         var q = http.Request.Query;
-        if (!TryEnum<ExposureState>(q["state"], out var state) || !TryEnum<Severity>(q["severity"], out var severity)
-            || !TryEnum<TokenPlatform>(q["platform"], out var platform))
+        if (!EnumNames.TryParse<ExposureState>(q["state"], out var state) || !EnumNames.TryParse<Severity>(q["severity"], out var severity)
+            || !EnumNames.TryParse<TokenPlatform>(q["platform"], out var platform))
             return (null, "state, severity or platform has an unknown value.");
-        if (!ApiArguments.TryInstant(q["from"], out var from) || !ApiArguments.TryInstant(q["to"], out var to))
+        if (!Instants.TryParse(q["from"], out var from) || !Instants.TryParse(q["to"], out var to))
             return (null, "from and to must be ISO-8601 instants.");
         return (new ExposureFilter
         {
@@ -43,13 +44,4 @@ public static class QueryFilters
         (await authz.AuthorizeAsync(http.User, Policies.ReadReports)).Succeeded;
 
     private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    private static bool TryEnum<T>(string? text, out T? value) where T : struct, Enum
-    {
-        value = null;
-        if (string.IsNullOrWhiteSpace(text)) return true;
-        if (!Enum.TryParse<T>(text, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed)) return false;
-        value = parsed;
-        return true;
-    }
 }

@@ -1,5 +1,6 @@
 using GovernanceDashboard.Inventory;
 using Microsoft.AspNetCore.Authorization;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 
@@ -22,7 +23,7 @@ public static class TokensApi
                     organizations = t.Organizations, firstSeenAt = t.FirstSeenAt, lastSeenAt = t.LastSeenAt, identified = t.Identified,
                 }),
                 total = result.Total, page = result.Page, pageSize = result.PageSize,
-            }, ApiArguments.Json);
+            }, JsonFormat.Options);
         }).WithName("ListTokens");
         return app;
     }

@@ -1,4 +1,5 @@
 using GovernanceDashboard.Workflows;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 
@@ -17,22 +18,13 @@ public static class WorkflowResults
         _ => StatusCodes.Status500InternalServerError,
     });
 
-    public static IResult Json(object value, int status = StatusCodes.Status200OK) => Results.Json(value, ApiArguments.Json, statusCode: status);
+    public static IResult Json(object value, int status = StatusCodes.Status200OK) => Results.Json(value, JsonFormat.Options, statusCode: status);
 
     public static IResult Created(HttpContext http, string location, object value)
     {
         http.Response.Headers.Location = location;
-        return Results.Json(value, ApiArguments.Json, statusCode: StatusCodes.Status201Created);
+        return Results.Json(value, JsonFormat.Options, statusCode: StatusCodes.Status201Created);
     }
 
     public static IResult BadRequest(string message) => Results.Problem(message, statusCode: StatusCodes.Status400BadRequest);
-
-    public static bool TryEnum<T>(string? text, out T? value) where T : struct, Enum
-    {
-        value = null;
-        if (string.IsNullOrWhiteSpace(text)) return true;
-        if (!Enum.TryParse<T>(text.Trim(), ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(text, out _)) return false;
-        value = parsed;
-        return true;
-    }
 }

@@ -1,6 +1,7 @@
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Workflows;
 using GovernanceDashboard.Workflows.Approvals;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 
@@ -21,7 +22,7 @@ public static class WriteScopeApi
         group.MapPost("", async (HttpContext http, WriteScopeRequestBody body, WriteScopeService service, CancellationToken ct) =>
         {
             if (body.TokenId is not { } tokenId) return WorkflowResults.BadRequest("tokenId is required.");
-            if (!WorkflowResults.TryEnum<RequestKind>(body.Kind, out var kind)) return WorkflowResults.BadRequest("kind must be Request or Declare.");
+            if (!EnumNames.TryParse<RequestKind>(body.Kind, out var kind)) return WorkflowResults.BadRequest("kind must be Request or Declare.");
             var result = await service.RequestAsync(Actor.From(http.User), new NewWriteScopeRequest(tokenId, body.Justification, body.Days, kind, body.Targets), ct);
             return WorkflowResults.ToHttp(result, view => WorkflowResults.Created(http, $"/api/write-scope-requests/{view.Id}", view));
         }).WithName("RequestWriteScope");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using GovernanceDashboard.Api;
 using GovernanceDashboard.Importers;
 using GovernanceDashboard.Ingestion;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Cli;
 
@@ -29,7 +30,7 @@ public static class ImportVerb
             var summary = await ctx.Services.GetRequiredService<ImportService>().ImportFileAsync(path, request, progress);
             if (json)
             {
-                await ctx.Out.WriteLineAsync(JsonSerializer.Serialize(summary, ApiArguments.Json));
+                await ctx.Out.WriteLineAsync(JsonSerializer.Serialize(summary, JsonFormat.Options));
             }
             else
             {
@@ -41,7 +42,7 @@ public static class ImportVerb
         catch (ImportRejectedException ex)
         {
             if (json)
-                await ctx.Out.WriteLineAsync(JsonSerializer.Serialize(new { rejected = true, format = ex.Format, message = ex.Message, line = ex.Line }, ApiArguments.Json));
+                await ctx.Out.WriteLineAsync(JsonSerializer.Serialize(new { rejected = true, format = ex.Format, message = ex.Message, line = ex.Line }, JsonFormat.Options));
             await ctx.Error.WriteLineAsync($"import: file rejected, nothing written: {ex.Message}");
             return 2;
         }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GovernanceDashboard.Api;
 using GovernanceDashboard.Metrics;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Cli;
 
@@ -12,7 +13,7 @@ public static class MetricsVerb
         var metrics = await ctx.Services.GetRequiredService<MetricsService>().ComputeAsync(ctx.Args.Instant("as-of"), ctx.Args.Instant("from"), ctx.Args.Option("team"));
         if (ctx.Args.Flag("json"))
         {
-            await ctx.Out.WriteLineAsync(JsonSerializer.Serialize(metrics, ApiArguments.Json));
+            await ctx.Out.WriteLineAsync(JsonSerializer.Serialize(metrics, JsonFormat.Options));
             return 0;
         }
         await ctx.Out.WriteLineAsync($"As of {metrics.AsOf:u}");

@@ -4,6 +4,7 @@ using GovernanceDashboard.Api;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Workflows;
 using GovernanceDashboard.Workflows.Remediation;
+using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Cli;
 
@@ -34,7 +35,7 @@ public static class RevokeVerb
         var status = (await revocations.StatusOfAsync([id])).GetValueOrDefault(id);
         var state = status?.State ?? "none";
         if (ctx.Args.Flag("json"))
-            await ctx.Out.WriteLineAsync(JsonSerializer.Serialize(new { exposureId = id, requestId = result.RequestId, state, lastError = status?.LastError }, ApiArguments.Json));
+            await ctx.Out.WriteLineAsync(JsonSerializer.Serialize(new { exposureId = id, requestId = result.RequestId, state, lastError = status?.LastError }, JsonFormat.Options));
         else
             await ctx.Out.WriteLineAsync(state == "requested"
                 ? $"Exposure {id}: revocation requested from the platform at {status!.SentAt:yyyy-MM-dd HH:mm:ss} UTC."
@@ -57,7 +58,7 @@ public static class ValidateVerb
     {
         var id = RevokeVerb.ParseId(ctx.Args.Required("token"), "token");
         var result = await ctx.Services.GetRequiredService<TokenValidationService>().CheckAsync(id, ctx.Args.Option("as") ?? "cli:" + Environment.UserName);
-        if (ctx.Args.Flag("json")) await ctx.Out.WriteLineAsync(JsonSerializer.Serialize(result, ApiArguments.Json));
+        if (ctx.Args.Flag("json")) await ctx.Out.WriteLineAsync(JsonSerializer.Serialize(result, JsonFormat.Options));
         else await ctx.Out.WriteLineAsync($"Token {id}: {result.Message}{(result.Account is { } a ? $" Account: {a}." : "")}");
         return result.Outcome switch
         {

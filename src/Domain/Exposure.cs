@@ -34,5 +34,5 @@ public class Exposure
     };
 
     public bool IsOpenAt(DateTimeOffset asOf) =>
-        DetectedAt <= asOf && (ClosedAt is not { } closed || closed > asOf);
+        Rules.ExposureOpenRule.IsOpenAt(DetectedAt, RemediatedAt ?? DateTimeOffset.MaxValue, DismissedAt ?? DateTimeOffset.MaxValue, asOf);
 }

@@ -62,10 +62,6 @@ public class Token
     public List<Occurrence> Occurrences { get; set; } = [];
     public List<Exposure> Exposures { get; set; } = [];
 
-    public TokenStatus StatusAt(DateTimeOffset asOf, bool hasOpenExposure)
-    {
-        if (RevokedAt is { } revoked && revoked <= asOf) return TokenStatus.Revoked;
-        if (ExpiresAt is { } expires && expires <= asOf) return TokenStatus.Expired;
-        return hasOpenExposure ? TokenStatus.Exposed : TokenStatus.Active;
-    }
+    public TokenStatus StatusAt(DateTimeOffset asOf, bool hasOpenExposure) =>
+        Rules.TokenStatusRule.At(RevokedAt ?? DateTimeOffset.MaxValue, ExpiresAt ?? DateTimeOffset.MaxValue, asOf, hasOpenExposure);
 }

@@ -63,5 +63,5 @@ public class WriteScopeGrant
     public DateTimeOffset? ExpiryWarnedAt { get; set; }
 
     public bool CoversAt(DateTimeOffset asOf) =>
-        ApprovedAt <= asOf && ExpiresAt > asOf && (WithdrawnAt is not { } w || w > asOf);
+        Rules.GrantInForceRule.InForceAt(ApprovedAt, ExpiresAt, WithdrawnAt ?? DateTimeOffset.MaxValue, asOf);
 }

@@ -1,4 +1,5 @@
 using GovernanceDashboard.Domain;
+using GovernanceDashboard.Domain.Rules;
 
 namespace GovernanceDashboard.Facts;
 
@@ -93,11 +94,8 @@ internal sealed class TokenColumns : Columns
         Array.Resize(ref Revoked, size); Array.Resize(ref Expires, size);
     }
 
-    /// <summary>docs/metrics.md token status as of <paramref name="at"/>, given whether an exposure is open then.</summary>
-    public TokenStatus StatusAt(int id, long at, bool exposed) =>
-        Revoked[id] <= at ? TokenStatus.Revoked
-        : Expires[id] <= at ? TokenStatus.Expired
-        : exposed ? TokenStatus.Exposed : TokenStatus.Active;
+    /// <summary><see cref="TokenStatusRule"/> as of <paramref name="at"/>, given whether an exposure is open then.</summary>
+    public TokenStatus StatusAt(int id, long at, bool exposed) => TokenStatusRule.At(Revoked[id], Expires[id], at, exposed);
 }
 
 internal sealed class ExposureColumns : Columns
@@ -112,8 +110,8 @@ internal sealed class ExposureColumns : Columns
         Array.Resize(ref Detected, size); Array.Resize(ref Remediated, size); Array.Resize(ref Dismissed, size);
     }
 
-    /// <summary>Detected by <paramref name="at"/> and neither remediated nor dismissed by then.</summary>
-    public bool OpenAt(int id, long at) => Detected[id] <= at && Remediated[id] > at && Dismissed[id] > at;
+    /// <summary><see cref="ExposureOpenRule"/> at <paramref name="at"/>.</summary>
+    public bool OpenAt(int id, long at) => ExposureOpenRule.IsOpenAt(Detected[id], Remediated[id], Dismissed[id], at);
 }
 
 internal sealed class GrantColumns : Columns
@@ -126,8 +124,8 @@ internal sealed class GrantColumns : Columns
         Array.Resize(ref Token, size); Array.Resize(ref Approved, size); Array.Resize(ref Expires, size); Array.Resize(ref Withdrawn, size);
     }
 
-    /// <summary>Approved at or before <paramref name="at"/>, expiring after it, not withdrawn by then.</summary>
-    public bool CoversAt(int id, long at) => Approved[id] <= at && Expires[id] > at && Withdrawn[id] > at;
+    /// <summary><see cref="GrantInForceRule"/> at <paramref name="at"/>.</summary>
+    public bool CoversAt(int id, long at) => GrantInForceRule.InForceAt(Approved[id], Expires[id], Withdrawn[id], at);
 }
 
 internal sealed class PersonColumns : Columns

@@ -102,10 +102,9 @@ internal sealed class FindingWriter : IDisposable
             UPDATE "Tokens" SET "RevokedAt" = CASE WHEN "RevokedAt" IS NULL THEN @at ELSE {least}("RevokedAt", @at) END, "Status" = 'Revoked' WHERE "Id" = @id
             """, "at", "id");
 
-        // The stored status is the current one, for filtering; revocation and expiry outrank exposure.
-        _setStatus = Prepare(connection, transaction, """
-            UPDATE "Tokens" SET "Status" = CASE WHEN "RevokedAt" IS NOT NULL THEN 'Revoked'
-                WHEN "ExpiresAt" IS NOT NULL AND "ExpiresAt" <= @now THEN 'Expired' ELSE @status END
+        // The stored status is the current one, for filtering (TokenStatusRule: revocation and expiry outrank exposure).
+        _setStatus = Prepare(connection, transaction, $"""
+            UPDATE "Tokens" SET "Status" = {Domain.Rules.TokenStatusRule.Sql("\"RevokedAt\"", "\"ExpiresAt\"", "@now", "@status")}
             WHERE "Id" = @id
             """, "now", "status", "id");
     }

@@ -20,6 +20,8 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
 {
     /// <summary>How many rejected records a summary lists (the count is always complete).</summary>
     public const int MaxListedRejections = 1000;
+    /// <summary>Progress is reported every so many records: often enough for a live bar, rarely enough to cost nothing.</summary>
+    private const int ProgressEveryRecords = 4096;
 
     private static readonly HashSet<string> ScanFormats = [ImportFormats.TruffleHog, ImportFormats.Gitleaks, ImportFormats.GitHubAlerts, ImportFormats.Sarif, ImportFormats.NoFindings];
 
@@ -110,7 +112,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
                 rejectedCount++;
                 if (rejected.Count < MaxListedRejections) rejected.Add(new RejectedLine(item.Line, reason));
             }
-            if (records % 4096 == 0) progress?.Report(new ImportProgress(file.Position, file.Length, records));
+            if (records % ProgressEveryRecords == 0) progress?.Report(new ImportProgress(file.Position, file.Length, records));
         }
         // Results that are not secret findings were never candidates: the share of rejections is of the findings.
         if (rejectedCount * 2 > records - notSecret)

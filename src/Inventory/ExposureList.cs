@@ -1,5 +1,6 @@
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
+using GovernanceDashboard.Domain.Rules;
 using GovernanceDashboard.Settings;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,12 +31,13 @@ public sealed record ExposureRow(int Id, int TokenId, string Mask, TokenPlatform
     DateTimeOffset? DismissedUntil = null)
 {
     /// <summary>When the exposure passes (or passed) its severity's SLA.</summary>
-    public DateTimeOffset SlaDeadline => DetectedAt.AddHours(SlaHours);
+    public DateTimeOffset SlaDeadline => SlaBreachRule.Deadline(DetectedAt, SlaHours);
 
     /// <summary>Hours until the SLA runs out (negative: breached); for open exposures.</summary>
     public double HoursLeft => SlaHours - AgeHours;
 
-    public bool Breached => State == ExposureState.Open && HoursLeft < 0;
+    /// <summary><see cref="SlaBreachRule"/> at the age the list was read with.</summary>
+    public bool Breached => State == ExposureState.Open && SlaBreachRule.Breached(AgeHours, SlaHours);
 
     /// <summary>Time to remediate, for remediated exposures only (dismissals are excluded from TTR).</summary>
     public double? TtrHours => State == ExposureState.Remediated ? AgeHours : null;
@@ -67,7 +69,7 @@ public sealed class ExposureList(IDbContextFactory<GovernanceDbContext> dbFactor
             rows = [];
             foreach (var severity in Enum.GetValues<Severity>())
                 rows.AddRange(await Project(query.Where(e => e.Severity == severity).OrderBy(e => e.DetectedAt).ThenBy(e => e.Id).Take(skip + pageSize)).ToListAsync(ct));
-            rows = rows.OrderBy(e => e.DetectedAt.AddHours(settings.SlaHoursFor(e.Severity))).ThenBy(e => e.Id).Skip(skip).Take(pageSize).ToList();
+            rows = rows.OrderBy(e => SlaBreachRule.Deadline(e.DetectedAt, settings.SlaHoursFor(e.Severity))).ThenBy(e => e.Id).Skip(skip).Take(pageSize).ToList();
         }
         else
         {

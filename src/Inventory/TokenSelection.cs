@@ -1,6 +1,7 @@
 using GovernanceDashboard.Domain;
+using GovernanceDashboard.Domain.Rules;
 using GovernanceDashboard.Facts;
-using GovernanceDashboard.Metrics;
+using GovernanceDashboard.Algorithms;
 
 namespace GovernanceDashboard.Inventory;
 
@@ -9,7 +10,13 @@ namespace GovernanceDashboard.Inventory;
 internal static class TokenSelection
 {
     /// <summary>Status order of <see cref="TokenSort.StatusAsc"/>: what needs attention first.</summary>
-    private static readonly int[] StatusOrder = [1, 0, 3, 2]; // Active, Exposed, Revoked, Expired → Exposed, Active, Expired, Revoked
+    private static readonly TokenStatus[] AttentionOrder = [TokenStatus.Exposed, TokenStatus.Active, TokenStatus.Expired, TokenStatus.Revoked];
+
+    /// <summary>Each status's rank in <see cref="AttentionOrder"/>, indexed by the status's number.</summary>
+    private static readonly int[] StatusOrder = Enum.GetValues<TokenStatus>().Select(s => Array.IndexOf(AttentionOrder, s)).ToArray();
+
+    /// <summary>Below this many matches sorting them all is as quick as selecting around the page.</summary>
+    private const int SelectAbove = 4096;
 
     /// <summary>Platform order of <see cref="TokenSort.PlatformAsc"/>: by name.</summary>
     private static readonly int[] PlatformOrder = Enum.GetValues<TokenPlatform>().Select(p => Enum.GetNames<TokenPlatform>().Order(StringComparer.Ordinal).ToList().IndexOf(p.ToString())).ToArray();
@@ -48,7 +55,7 @@ internal static class TokenSelection
         var t = facts.Tokens;
         var people = facts.People;
         var tests = new List<Func<int, bool>>();
-        bool IsActive(int id) => t.StatusAt(id, at, exposed[id]) is TokenStatus.Active or TokenStatus.Exposed;
+        bool IsActive(int id) => TokenStatusRule.IsActive(t.StatusAt(id, at, exposed[id]));
 
         if (f.VisibleToPersonId is { } me) tests.Add(id => t.Owner[id] == me || t.Suggested[id] == me);
         if (f.Platform is { } platform) tests.Add(id => t.Platform[id] == (byte)platform);
@@ -78,8 +85,8 @@ internal static class TokenSelection
                 tests.Add(id => t.Owner[id] == 0);
                 break;
             case "orphaned":
-                // Orphaned is said of active tokens (docs/metrics.md): a revoked token whose owner left needs nobody.
-                tests.Add(id => t.Owner[id] is var o && o > 0 && o <= people.MaxId && people.Present[o] && !people.Active[o] && IsActive(id));
+                tests.Add(id => t.Owner[id] is var o && o > 0 && o <= people.MaxId && people.Present[o]
+                    && OrphanedRule.IsOrphaned(hasOwner: true, people.Active[o], t.StatusAt(id, at, exposed[id])));
                 break;
             case var email:
                 var person = PersonByEmail(facts, email);
@@ -158,10 +165,10 @@ internal static class TokenSelection
     {
         if (skip >= all.Length) return [];
         var end = (int)Math.Min((long)skip + take, all.Length);
-        if (all.Length > 4096 && end - skip < all.Length / 2)
+        if (all.Length > SelectAbove && end - skip < all.Length / 2)
         {
-            Statistics.SelectNth(all, skip);
-            Statistics.SelectNth(all[skip..], end - skip - 1);
+            Quickselect.SelectNth(all, skip);
+            Quickselect.SelectNth(all[skip..], end - skip - 1);
         }
         else
         {

@@ -1,4 +1,5 @@
 using GovernanceDashboard.Domain;
+using GovernanceDashboard.Domain.Rules;
 using GovernanceDashboard.Facts;
 using GovernanceDashboard.Settings;
 
@@ -9,8 +10,6 @@ namespace GovernanceDashboard.Metrics;
 /// team's come from the same pass and the same formulas.</summary>
 internal static class MetricsPass
 {
-    private const long MillisPerHour = 3_600_000;
-
     /// <param name="owner">only the tokens this person owns (their own scorecard); null for the whole organisation</param>
     public static TeamMetrics Run(FactTables facts, DateTimeOffset asOf, DateTimeOffset? ttrFrom, GovernanceSettings settings, bool teams, int? owner = null)
     {
@@ -55,8 +54,7 @@ internal static class MetricsPass
         var e = facts.Exposures;
         var exposed = new bool[facts.Tokens.MaxId + 1];
         var slaHours = Enum.GetValues<Severity>().Select(settings.SlaHoursFor).ToArray();
-        // An open exposure is past its SLA when it was detected before `at` minus its severity's target.
-        var breachedBefore = slaHours.Select(h => at - (long)Math.Round(h * MillisPerHour)).ToArray();
+        var slaMillis = slaHours.Select(SlaBreachRule.TargetMillis).ToArray();
         for (var id = 1; id <= e.MaxId; id++)
         {
             if (!e.Present[id] || e.Detected[id] > at) continue;
@@ -70,7 +68,7 @@ internal static class MetricsPass
                 if (token < exposed.Length) exposed[token] = true;
                 tally.Open++;
                 tally.OpenBySeverity[severity]++;
-                if (e.Detected[id] < breachedBefore[severity]) tally.Breached++;
+                if (SlaBreachRule.Breached(at - e.Detected[id], slaMillis[severity])) tally.Breached++;
                 tally.OldestOpen = Math.Min(tally.OldestOpen, e.Detected[id]);
             }
             if (e.Remediated[id] <= at) tally.Remediated++;
@@ -99,16 +97,13 @@ internal static class MetricsPass
             tally.Total++;
             tally.ByPlatform[t.Platform[id]]++;
             tally.ByStatus[(int)status]++;
-            // Active: neither revoked nor expired (exposed tokens are active).
-            if (status is TokenStatus.Revoked or TokenStatus.Expired) continue;
+            if (!TokenStatusRule.IsActive(status)) continue;
             tally.Active++;
             var owner = t.Owner[id];
-            if (owner > 0 && owner <= people.MaxId && people.Present[owner])
-            {
-                // A confirmed owner who is an active person counts; one who left makes the token orphaned.
-                if (people.Active[owner]) tally.Owned++;
-                else tally.Orphaned++;
-            }
+            var hasOwner = owner > 0 && owner <= people.MaxId && people.Present[owner];
+            var ownerActive = hasOwner && people.Active[owner];
+            if (OrphanedRule.IsOwned(hasOwner, ownerActive, status)) tally.Owned++;
+            else if (OrphanedRule.IsOrphaned(hasOwner, ownerActive, status)) tally.Orphaned++;
             switch ((WriteCapability)t.Write[id])
             {
                 case WriteCapability.Write:

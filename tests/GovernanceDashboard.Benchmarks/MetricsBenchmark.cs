@@ -23,6 +23,8 @@ internal static class MetricsBenchmark
         var directory = Option(args, "--store") ?? Path.Combine(Path.GetTempPath(), "gd-bench", $"metrics-{tokens}");
         Directory.CreateDirectory(directory);
         var database = Path.Combine(directory, "governance.db");
+        // Decided before the host is built: building it may already create the database file.
+        var fresh = !File.Exists(database);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = directory, EnvironmentName = "Benchmark" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -32,7 +34,6 @@ internal static class MetricsBenchmark
         builder.Logging.ClearProviders();
         builder.AddGovernanceCore();
         using var host = builder.Build();
-        var fresh = !File.Exists(database);
         await host.Services.MigrateGovernanceStoreAsync();
         if (fresh)
         {

@@ -34,8 +34,8 @@ public class TriageScheduleTests : IAsyncLifetime
     public async Task An_accepted_risk_reopens_by_itself_when_it_expires_and_not_before()
     {
         var token = await _h.TokenAsync(_ada);
-        var exposure = await _h.ExposureAsync(token, _h.Clock.Now.AddHours(-2));
-        var until = _h.Clock.Now.AddDays(7);
+        var exposure = await _h.ExposureAsync(token, _h.Clock.GetUtcNow().AddHours(-2));
+        var until = _h.Clock.GetUtcNow().AddDays(7);
         var dismissed = await _h.Get<TriageService>().DismissAsync(As(_analyst), [exposure.Id], "risk_accepted", until, "Service account, rotation planned.");
         Assert.True(dismissed.Succeeded, dismissed.Message);
         Assert.Equal(0, (await _h.MetricsAsync()).Exposures.Open);
@@ -44,8 +44,8 @@ public class TriageScheduleTests : IAsyncLifetime
         Assert.Equal(0, await service.RunOnceAsync(until.AddMinutes(-1)));
         Assert.Equal(ExposureState.Dismissed, (await ReloadAsync(exposure.Id)).State);
 
-        _h.Clock.Now = until.AddMinutes(1);
-        Assert.Equal(1, await service.RunOnceAsync(_h.Clock.Now));
+        _h.Clock.SetUtcNow(until.AddMinutes(1));
+        Assert.Equal(1, await service.RunOnceAsync(_h.Clock.GetUtcNow()));
 
         var stored = await ReloadAsync(exposure.Id);
         Assert.Equal(ExposureState.Open, stored.State);
@@ -54,7 +54,7 @@ public class TriageScheduleTests : IAsyncLifetime
         Assert.Single(await _h.NotificationsAsync(_ada, NotificationKinds.RiskAcceptanceExpired));
         Assert.Single(await _h.NotificationsAsync(_analyst, NotificationKinds.RiskAcceptanceExpired));
         Assert.Single(await _h.AuditAsync("exposure.risk.expired"));
-        Assert.Equal(0, await service.RunOnceAsync(_h.Clock.Now.AddDays(1)));
+        Assert.Equal(0, await service.RunOnceAsync(_h.Clock.GetUtcNow().AddDays(1)));
         await _h.AssertAuditChainIntactAsync();
     }
 
@@ -63,18 +63,18 @@ public class TriageScheduleTests : IAsyncLifetime
     {
         var token = await _h.TokenAsync(_ada);
         // High: 72 h SLA. Detected 71 h ago: not yet breached.
-        var exposure = await _h.ExposureAsync(token, _h.Clock.Now.AddHours(-71), Severity.High);
-        var quiet = await _h.ExposureAsync(await _h.TokenAsync(_ada), _h.Clock.Now.AddHours(-100), Severity.Low);
+        var exposure = await _h.ExposureAsync(token, _h.Clock.GetUtcNow().AddHours(-71), Severity.High);
+        var quiet = await _h.ExposureAsync(await _h.TokenAsync(_ada), _h.Clock.GetUtcNow().AddHours(-100), Severity.Low);
 
-        Assert.Equal(0, await _h.Get<SlaBreachService>().RunOnceAsync(_h.Clock.Now));
+        Assert.Equal(0, await _h.Get<SlaBreachService>().RunOnceAsync(_h.Clock.GetUtcNow()));
         _h.Clock.Advance(TimeSpan.FromHours(2));
-        Assert.Equal(1, await _h.Get<SlaBreachService>().RunOnceAsync(_h.Clock.Now));
+        Assert.Equal(1, await _h.Get<SlaBreachService>().RunOnceAsync(_h.Clock.GetUtcNow()));
 
         // A new host on the same store is what a restart is: it must not tell anyone again.
         await using (var restarted = await WorkflowHarnessOnSameStore())
-            Assert.Equal(0, await restarted.RunOnceAsync(_h.Clock.Now.AddHours(1)));
+            Assert.Equal(0, await restarted.RunOnceAsync(_h.Clock.GetUtcNow().AddHours(1)));
 
-        Assert.Equal(_h.Clock.Now, (await ReloadAsync(exposure.Id)).SlaBreachNotifiedAt);
+        Assert.Equal(_h.Clock.GetUtcNow(), (await ReloadAsync(exposure.Id)).SlaBreachNotifiedAt);
         Assert.Null((await ReloadAsync(quiet.Id)).SlaBreachNotifiedAt);
         var told = Assert.Single(await _h.NotificationsAsync(_ada, NotificationKinds.SlaBreached));
         Assert.Contains(token.Mask, told.Subject, StringComparison.Ordinal);
@@ -86,10 +86,10 @@ public class TriageScheduleTests : IAsyncLifetime
     [Fact]
     public async Task A_dismissed_or_remediated_exposure_is_never_told_as_breached()
     {
-        var dismissed = await _h.ExposureAsync(await _h.TokenAsync(_ada), _h.Clock.Now.AddDays(-10), Severity.Critical);
+        var dismissed = await _h.ExposureAsync(await _h.TokenAsync(_ada), _h.Clock.GetUtcNow().AddDays(-10), Severity.Critical);
         await _h.Get<TriageService>().DismissAsync(As(_analyst), [dismissed.Id], "used_in_tests", null, null);
 
-        Assert.Equal(0, await _h.Get<SlaBreachService>().RunOnceAsync(_h.Clock.Now));
+        Assert.Equal(0, await _h.Get<SlaBreachService>().RunOnceAsync(_h.Clock.GetUtcNow()));
         Assert.Empty(await _h.NotificationsAsync(_ada, NotificationKinds.SlaBreached));
     }
 

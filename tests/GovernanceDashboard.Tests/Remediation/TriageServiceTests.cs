@@ -67,7 +67,7 @@ public class TriageServiceTests : IAsyncLifetime
     public async Task Owners_and_unknown_people_are_refused_and_nothing_changes()
     {
         var token = await _h.TokenAsync(_ada);
-        var exposure = await _h.ExposureAsync(token, _h.Clock.Now.AddHours(-1));
+        var exposure = await _h.ExposureAsync(token, _h.Clock.GetUtcNow().AddHours(-1));
 
         Assert.Equal(Outcome.Forbidden, (await Service.AssignOwnerAsync(As(_ada), [token.Id], _ben.Email)).Outcome);
         Assert.Equal(Outcome.Forbidden, (await Service.DismissAsync(As(_ada), [exposure.Id], DismissalReasons.FalsePositive, null, null)).Outcome);
@@ -84,7 +84,7 @@ public class TriageServiceTests : IAsyncLifetime
     public async Task Dismissing_closes_the_exposure_erases_the_escrow_and_leaves_time_to_remediate()
     {
         var token = await _h.TokenAsync(_ada);
-        var exposure = await ExposureWithEscrowAsync(token, _h.Clock.Now.AddHours(-5));
+        var exposure = await ExposureWithEscrowAsync(token, _h.Clock.GetUtcNow().AddHours(-5));
         var before = await _h.MetricsAsync();
 
         var result = await Service.DismissAsync(As(_analyst), [exposure.Id], "false_positive", null, "A placeholder in the docs.");
@@ -92,7 +92,7 @@ public class TriageServiceTests : IAsyncLifetime
         Assert.True(result.Succeeded, result.Message);
         var (stored, storedToken) = await ReloadAsync(exposure.Id);
         Assert.Equal(ExposureState.Dismissed, stored.State);
-        Assert.Equal(_h.Clock.Now, stored.DismissedAt);
+        Assert.Equal(_h.Clock.GetUtcNow(), stored.DismissedAt);
         Assert.Equal("false_positive", stored.DismissalReason);
         Assert.Null(stored.Escrow);
         Assert.Equal(TokenStatus.Active, storedToken.Status);
@@ -113,9 +113,9 @@ public class TriageServiceTests : IAsyncLifetime
     [InlineData(null, null, "reason must be")]
     public async Task A_bad_dismissal_is_refused_with_a_clear_message(string? reason, int? untilDays, string message)
     {
-        var exposure = await _h.ExposureAsync(await _h.TokenAsync(_ada), _h.Clock.Now.AddHours(-1));
+        var exposure = await _h.ExposureAsync(await _h.TokenAsync(_ada), _h.Clock.GetUtcNow().AddHours(-1));
 
-        var result = await Service.DismissAsync(As(_analyst), [exposure.Id], reason, untilDays is { } d ? _h.Clock.Now.AddDays(d) : null, null);
+        var result = await Service.DismissAsync(As(_analyst), [exposure.Id], reason, untilDays is { } d ? _h.Clock.GetUtcNow().AddDays(d) : null, null);
 
         Assert.Equal(Outcome.Invalid, result.Outcome);
         Assert.Contains(message, result.Message, StringComparison.Ordinal);
@@ -125,9 +125,9 @@ public class TriageServiceTests : IAsyncLifetime
     [Fact]
     public async Task A_bulk_dismissal_with_one_closed_row_changes_nothing_and_a_valid_one_changes_all()
     {
-        var a = await _h.ExposureAsync(await _h.TokenAsync(_ada), _h.Clock.Now.AddHours(-3));
-        var b = await _h.ExposureAsync(await _h.TokenAsync(_ben), _h.Clock.Now.AddHours(-2));
-        var c = await _h.ExposureAsync(await _h.TokenAsync(_ben), _h.Clock.Now.AddHours(-2));
+        var a = await _h.ExposureAsync(await _h.TokenAsync(_ada), _h.Clock.GetUtcNow().AddHours(-3));
+        var b = await _h.ExposureAsync(await _h.TokenAsync(_ben), _h.Clock.GetUtcNow().AddHours(-2));
+        var c = await _h.ExposureAsync(await _h.TokenAsync(_ben), _h.Clock.GetUtcNow().AddHours(-2));
         Assert.True((await Service.DismissAsync(As(_analyst), [c.Id], "used_in_tests", null, null)).Succeeded);
 
         var refused = await Service.DismissAsync(As(_analyst), [a.Id, b.Id, c.Id], "used_in_tests", null, null);
@@ -144,7 +144,7 @@ public class TriageServiceTests : IAsyncLifetime
     public async Task Reopening_a_dismissed_exposure_makes_it_open_again_without_its_erased_escrow()
     {
         var token = await _h.TokenAsync(_ada);
-        var exposure = await ExposureWithEscrowAsync(token, _h.Clock.Now.AddHours(-5));
+        var exposure = await ExposureWithEscrowAsync(token, _h.Clock.GetUtcNow().AddHours(-5));
         await Service.DismissAsync(As(_analyst), [exposure.Id], "false_positive", null, null);
         _h.Clock.Advance(TimeSpan.FromHours(1));
 
@@ -166,9 +166,9 @@ public class TriageServiceTests : IAsyncLifetime
     public async Task An_exposure_of_a_token_with_a_newer_open_exposure_is_not_reopened()
     {
         var token = await _h.TokenAsync(_ada);
-        var old = await _h.ExposureAsync(token, _h.Clock.Now.AddDays(-5));
+        var old = await _h.ExposureAsync(token, _h.Clock.GetUtcNow().AddDays(-5));
         await Service.DismissAsync(As(_analyst), [old.Id], "false_positive", null, null);
-        await _h.ExposureAsync(token, _h.Clock.Now.AddHours(-1));
+        await _h.ExposureAsync(token, _h.Clock.GetUtcNow().AddHours(-1));
 
         var refused = await Service.ReopenAsync(As(_analyst), old.Id);
 
@@ -180,16 +180,16 @@ public class TriageServiceTests : IAsyncLifetime
     public async Task Recording_a_revocation_remediates_at_that_time_with_the_owners_rule()
     {
         var token = await _h.TokenAsync(_ada);
-        var exposure = await ExposureWithEscrowAsync(token, _h.Clock.Now.AddHours(-10));
+        var exposure = await ExposureWithEscrowAsync(token, _h.Clock.GetUtcNow().AddHours(-10));
         var before = await _h.MetricsAsync();
 
-        Assert.Equal(Outcome.Invalid, (await Service.RecordRevocationAsync(As(_analyst), token.Id, RevocationKind.Revoked, _h.Clock.Now.AddHours(1))).Outcome);
-        var result = await Service.RecordRevocationAsync(As(_analyst), token.Id, RevocationKind.Rotated, _h.Clock.Now.AddHours(-4));
+        Assert.Equal(Outcome.Invalid, (await Service.RecordRevocationAsync(As(_analyst), token.Id, RevocationKind.Revoked, _h.Clock.GetUtcNow().AddHours(1))).Outcome);
+        var result = await Service.RecordRevocationAsync(As(_analyst), token.Id, RevocationKind.Rotated, _h.Clock.GetUtcNow().AddHours(-4));
 
         Assert.True(result.Succeeded, result.Message);
         var (stored, storedToken) = await ReloadAsync(exposure.Id);
         Assert.Equal(ExposureState.Remediated, stored.State);
-        Assert.Equal(_h.Clock.Now.AddHours(-4), stored.RemediatedAt);
+        Assert.Equal(_h.Clock.GetUtcNow().AddHours(-4), stored.RemediatedAt);
         Assert.Null(stored.Escrow);
         Assert.Equal(TokenStatus.Revoked, storedToken.Status);
         Assert.Equal("rotated, recorded by an analyst", storedToken.RevocationNote);
@@ -203,7 +203,7 @@ public class TriageServiceTests : IAsyncLifetime
     public async Task Notes_are_audit_events_read_back_per_exposure()
     {
         var token = await _h.TokenAsync(_ada);
-        var exposure = await _h.ExposureAsync(token, _h.Clock.Now.AddHours(-1));
+        var exposure = await _h.ExposureAsync(token, _h.Clock.GetUtcNow().AddHours(-1));
 
         Assert.Equal(Outcome.Invalid, (await Service.AddNoteAsync(As(_analyst), exposure.Id, "   ")).Outcome);
         Assert.Equal(Outcome.Invalid, (await Service.AddNoteAsync(As(_analyst), exposure.Id, new string('x', TriageRules.MaxNote + 1))).Outcome);

@@ -29,7 +29,7 @@ public class AttestationServiceTests : IAsyncLifetime
         _unowned = await _h.TokenAsync(null, WriteCapability.Read);
         var revoked = await _h.TokenAsync(_ada);
         await using var db = _h.Db();
-        await db.Tokens.Where(t => t.Id == revoked.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, _h.Clock.Now.AddDays(-1)));
+        await db.Tokens.Where(t => t.Id == revoked.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, _h.Clock.GetUtcNow().AddDays(-1)));
     }
 
     public async Task DisposeAsync() => await _h.DisposeAsync();
@@ -38,7 +38,7 @@ public class AttestationServiceTests : IAsyncLifetime
 
     private async Task<CampaignView> OpenAsync(CampaignScope scope = CampaignScope.AllActive, int days = 14)
     {
-        var result = await Service.OpenCampaignAsync(As(_analyst), "Quarterly review", scope, _h.Clock.Now.AddDays(days));
+        var result = await Service.OpenCampaignAsync(As(_analyst), "Quarterly review", scope, _h.Clock.GetUtcNow().AddDays(days));
         Assert.True(result.Succeeded, result.Message);
         return result.Value!;
     }
@@ -81,9 +81,9 @@ public class AttestationServiceTests : IAsyncLifetime
     [Fact]
     public async Task Only_analysts_and_admins_open_campaigns_and_the_deadline_is_ahead()
     {
-        Assert.Equal(Outcome.Forbidden, (await Service.OpenCampaignAsync(As(_ada), "mine", CampaignScope.AllActive, _h.Clock.Now.AddDays(5))).Outcome);
-        Assert.Equal(Outcome.Invalid, (await Service.OpenCampaignAsync(As(_analyst), "late", CampaignScope.AllActive, _h.Clock.Now)).Outcome);
-        Assert.Equal(Outcome.Invalid, (await Service.OpenCampaignAsync(As(_analyst), " ", CampaignScope.AllActive, _h.Clock.Now.AddDays(1))).Outcome);
+        Assert.Equal(Outcome.Forbidden, (await Service.OpenCampaignAsync(As(_ada), "mine", CampaignScope.AllActive, _h.Clock.GetUtcNow().AddDays(5))).Outcome);
+        Assert.Equal(Outcome.Invalid, (await Service.OpenCampaignAsync(As(_analyst), "late", CampaignScope.AllActive, _h.Clock.GetUtcNow())).Outcome);
+        Assert.Equal(Outcome.Invalid, (await Service.OpenCampaignAsync(As(_analyst), " ", CampaignScope.AllActive, _h.Clock.GetUtcNow().AddDays(1))).Outcome);
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public class AttestationServiceTests : IAsyncLifetime
         Assert.True((await Service.AnswerAsync(As(_ben), await TaskIdAsync(campaign, _benWrite), AttestationAnswer.Revoke, "Not used since the migration.")).Succeeded);
 
         await using var db = _h.Db();
-        Assert.Equal(_h.Clock.Now, (await db.Tokens.SingleAsync(t => t.Id == _benWrite.Id)).RevocationRequestedAt);
+        Assert.Equal(_h.Clock.GetUtcNow(), (await db.Tokens.SingleAsync(t => t.Id == _benWrite.Id)).RevocationRequestedAt);
         Assert.Single(await _h.NotificationsAsync(_analyst, NotificationKinds.RevocationRequested));
     }
 

@@ -14,8 +14,8 @@ public class NotificationTests
         var ada = await h.PersonAsync("ada");
         var owned = await h.TokenAsync(ada);
         var unowned = await h.TokenAsync(null);
-        await h.ExposureAsync(owned, h.Clock.Now.AddHours(-1));
-        await h.ExposureAsync(unowned, h.Clock.Now.AddHours(-1));
+        await h.ExposureAsync(owned, h.Clock.GetUtcNow().AddHours(-1));
+        await h.ExposureAsync(unowned, h.Clock.GetUtcNow().AddHours(-1));
         var notifier = h.Get<Notifier>();
 
         Assert.Equal(1, await notifier.NotifyExposuresOpenedAsync([owned.Id, unowned.Id, owned.Id]));
@@ -34,9 +34,9 @@ public class NotificationTests
         var ben = await h.PersonAsync("ben");
         await using (var db = h.Db())
         {
-            Notifier.Add(db, ada.Id, "test", "one", "body", null, h.Clock.Now);
-            Notifier.Add(db, ada.Id, "test", "two", "body", null, h.Clock.Now);
-            Notifier.Add(db, ben.Id, "test", "bens", "body", null, h.Clock.Now);
+            Notifier.Add(db, ada.Id, "test", "one", "body", null, h.Clock.GetUtcNow());
+            Notifier.Add(db, ada.Id, "test", "two", "body", null, h.Clock.GetUtcNow());
+            Notifier.Add(db, ben.Id, "test", "bens", "body", null, h.Clock.GetUtcNow());
             await db.SaveChangesAsync();
         }
         var notifier = h.Get<Notifier>();
@@ -66,13 +66,13 @@ public class NotificationTests
         var ada = await h.PersonAsync("ada");
         await using (var db = h.Db())
         {
-            Notifier.Add(db, ada.Id, NotificationKinds.GrantExpiring, "Write-scope grant expires soon", "Ask again if still needed.", "/my-tokens", h.Clock.Now);
+            Notifier.Add(db, ada.Id, NotificationKinds.GrantExpiring, "Write-scope grant expires soon", "Ask again if still needed.", "/my-tokens", h.Clock.GetUtcNow());
             await db.SaveChangesAsync();
         }
         var sender = h.Get<SmtpOutboxSender>();
 
-        Assert.Equal(1, await sender.RunOnceAsync(h.Clock.Now));
-        Assert.Equal(0, await sender.RunOnceAsync(h.Clock.Now));
+        Assert.Equal(1, await sender.RunOnceAsync(h.Clock.GetUtcNow()));
+        Assert.Equal(0, await sender.RunOnceAsync(h.Clock.GetUtcNow()));
 
         var (from, to, data) = Assert.Single(smtp.Messages);
         Assert.Equal("governance@acme.test", from);
@@ -80,7 +80,7 @@ public class NotificationTests
         Assert.Contains("Subject: Write-scope grant expires soon", data, StringComparison.Ordinal);
         Assert.Contains("https://governance.acme.test/my-tokens", QuotedPrintable(data), StringComparison.Ordinal);
         var stored = Assert.Single(await h.NotificationsAsync(ada));
-        Assert.Equal(h.Clock.Now, stored.SentAt);
+        Assert.Equal(h.Clock.GetUtcNow(), stored.SentAt);
     }
 
     /// <summary>Undoes the body's quoted-printable transfer encoding (soft line breaks and =XX bytes).</summary>
@@ -111,10 +111,10 @@ public class NotificationTests
             var ada = await off.PersonAsync("ada");
             await using (var db = off.Db())
             {
-                Notifier.Add(db, ada.Id, "test", "hello", "body", null, off.Clock.Now);
+                Notifier.Add(db, ada.Id, "test", "hello", "body", null, off.Clock.GetUtcNow());
                 await db.SaveChangesAsync();
             }
-            Assert.Equal(0, await off.Get<SmtpOutboxSender>().RunOnceAsync(off.Clock.Now));
+            Assert.Equal(0, await off.Get<SmtpOutboxSender>().RunOnceAsync(off.Clock.GetUtcNow()));
             Assert.Null(Assert.Single(await off.NotificationsAsync(ada)).SentAt);
         }
 
@@ -127,11 +127,11 @@ public class NotificationTests
         var ben = await h.PersonAsync("ben");
         await using (var db = h.Db())
         {
-            Notifier.Add(db, ben.Id, "test", "hello", "body", null, h.Clock.Now);
+            Notifier.Add(db, ben.Id, "test", "hello", "body", null, h.Clock.GetUtcNow());
             await db.SaveChangesAsync();
         }
         var sender = h.Get<SmtpOutboxSender>();
-        for (var i = 0; i < SmtpOutboxSender.MaxAttempts + 2; i++) Assert.Equal(0, await sender.RunOnceAsync(h.Clock.Now));
+        for (var i = 0; i < SmtpOutboxSender.MaxAttempts + 2; i++) Assert.Equal(0, await sender.RunOnceAsync(h.Clock.GetUtcNow()));
         var stored = Assert.Single(await h.NotificationsAsync(ben));
         Assert.Equal(SmtpOutboxSender.MaxAttempts, stored.SendAttempts);
         Assert.NotNull(stored.LastError);

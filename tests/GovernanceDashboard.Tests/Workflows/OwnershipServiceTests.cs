@@ -64,7 +64,7 @@ public class OwnershipServiceTests : IAsyncLifetime
         var accepted = await ReloadAsync(first);
         Assert.Equal(_ada.Id, accepted.OwnerId);
         Assert.Equal(OwnerSource.Manual, accepted.OwnerSource);
-        Assert.Equal(_h.Clock.Now, accepted.OwnerConfirmedAt);
+        Assert.Equal(_h.Clock.GetUtcNow(), accepted.OwnerConfirmedAt);
         Assert.Null(accepted.SuggestedOwnerId);
         Assert.Null((await ReloadAsync(second)).SuggestedOwnerId);
         Assert.Equal(1, (await _h.MetricsAsync()).OwnerCoverage.Owned);
@@ -78,7 +78,7 @@ public class OwnershipServiceTests : IAsyncLifetime
         var token = await _h.TokenAsync(_ada);
         var approver = await _h.PersonAsync("approver", Roles.Approver);
         var request = await _h.Get<WriteScopeService>().RequestAsync(As(_ada), new(token.Id, "pipeline"));
-        var campaign = await _h.Get<AttestationService>().OpenCampaignAsync(As(_analyst), "Q4", CampaignScope.AllActive, _h.Clock.Now.AddDays(14));
+        var campaign = await _h.Get<AttestationService>().OpenCampaignAsync(As(_analyst), "Q4", CampaignScope.AllActive, _h.Clock.GetUtcNow().AddDays(14));
 
         Assert.Equal(Outcome.NotFound, (await Service.OfferTransferAsync(As(_ben), token.Id, _ada.Email, null)).Outcome);
         Assert.Equal(Outcome.Invalid, (await Service.OfferTransferAsync(As(_ada), token.Id, _ada.Email, null)).Outcome);
@@ -121,12 +121,12 @@ public class OwnershipServiceTests : IAsyncLifetime
     public async Task Recording_a_revocation_remediates_the_open_exposure_at_that_time_which_the_metrics_count()
     {
         var token = await _h.TokenAsync(_ada);
-        var exposure = await _h.ExposureAsync(token, _h.Clock.Now.AddHours(-30));
-        var revokedAt = _h.Clock.Now.AddHours(-6);
+        var exposure = await _h.ExposureAsync(token, _h.Clock.GetUtcNow().AddHours(-30));
+        var revokedAt = _h.Clock.GetUtcNow().AddHours(-6);
         Assert.Equal(1, (await _h.MetricsAsync()).Exposures.Open);
 
         Assert.Equal(Outcome.NotFound, (await Service.RecordRevocationAsync(As(_ben), token.Id, RevocationKind.Revoked, revokedAt)).Outcome);
-        Assert.Equal(Outcome.Invalid, (await Service.RecordRevocationAsync(As(_ada), token.Id, RevocationKind.Revoked, _h.Clock.Now.AddHours(1))).Outcome);
+        Assert.Equal(Outcome.Invalid, (await Service.RecordRevocationAsync(As(_ada), token.Id, RevocationKind.Revoked, _h.Clock.GetUtcNow().AddHours(1))).Outcome);
         Assert.True((await Service.RecordRevocationAsync(As(_ada), token.Id, RevocationKind.Rotated, revokedAt)).Succeeded);
 
         var stored = await ReloadAsync(token);
@@ -150,6 +150,6 @@ public class OwnershipServiceTests : IAsyncLifetime
 
         // An analyst may record it too (the inventory role), not any other owner.
         var other = await _h.TokenAsync(_ben);
-        Assert.True((await Service.RecordRevocationAsync(As(_analyst), other.Id, RevocationKind.Revoked, _h.Clock.Now)).Succeeded);
+        Assert.True((await Service.RecordRevocationAsync(As(_analyst), other.Id, RevocationKind.Revoked, _h.Clock.GetUtcNow())).Succeeded);
     }
 }

@@ -9,20 +9,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GovernanceDashboard.Tests.Workflows;
 
-/// <summary>A clock that stands still until a test moves it: background rules are driven by explicit instants, never by sleeping.</summary>
-public sealed class ManualClock(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-
-    public void Advance(TimeSpan by) => Now += by;
-}
-
-/// <summary>The app's own services (no web host, no timers) on a real temporary SQLite store, with a manual clock.</summary>
+/// <summary>The app's own services (no web host, no timers) on a real temporary SQLite store, with a clock that stands still until a
+/// test moves it: background rules are driven by explicit instants, never by sleeping.</summary>
 public sealed class WorkflowHarness : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
@@ -30,7 +22,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
     private readonly IHost _host;
     private int _next;
 
-    private WorkflowHarness(IHost host, TestStore store, ManualClock clock)
+    private WorkflowHarness(IHost host, TestStore store, FakeTimeProvider clock)
     {
         _host = host;
         Store = store;
@@ -38,13 +30,13 @@ public sealed class WorkflowHarness : IAsyncDisposable
     }
 
     public TestStore Store { get; }
-    public ManualClock Clock { get; }
+    public FakeTimeProvider Clock { get; }
     public IServiceProvider Services => _host.Services;
 
     public static async Task<WorkflowHarness> StartAsync(Dictionary<string, string?>? configuration = null)
     {
         var store = new TestStore();
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         var host = await TestHost.StartAsync(store, configuration, clock);
         return new WorkflowHarness(host, store, clock);
     }
@@ -58,7 +50,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
         await using var db = Db();
         var person = new Person
         {
-            Email = $"{name}@acme.test", DisplayName = name, Roles = roles, ManagerEmail = manager?.Email, Active = active, CreatedAt = Clock.Now,
+            Email = $"{name}@acme.test", DisplayName = name, Roles = roles, ManagerEmail = manager?.Email, Active = active, CreatedAt = Clock.GetUtcNow(),
         };
         db.People.Add(person);
         await db.SaveChangesAsync();
@@ -75,8 +67,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
             Identity = $"s:test-{n}-{Guid.NewGuid():N}", Identified = true, Mask = $"hf_…t{n:000}", Platform = TokenPlatform.HuggingFace,
             Kind = TokenKind.HuggingFaceUserToken, Account = owner?.Email.Split('@')[0], Organizations = organizations, WriteCapability = write,
             Role = write == WriteCapability.Write ? "write" : "read", OwnerId = owner?.Id, OwnerSource = owner is null ? OwnerSource.None : OwnerSource.Manual,
-            OwnerConfirmedAt = owner is null ? null : Clock.Now, SuggestedOwnerId = suggested?.Id, Status = TokenStatus.Active,
-            FirstSeenAt = firstSeen ?? Clock.Now.AddDays(-30), LastSeenAt = Clock.Now.AddDays(-1),
+            OwnerConfirmedAt = owner is null ? null : Clock.GetUtcNow(), SuggestedOwnerId = suggested?.Id, Status = TokenStatus.Active,
+            FirstSeenAt = firstSeen ?? Clock.GetUtcNow().AddDays(-30), LastSeenAt = Clock.GetUtcNow().AddDays(-1),
         };
         db.Tokens.Add(token);
         await db.SaveChangesAsync();
@@ -99,7 +91,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
         await Settings.GovernanceSettings.SaveAsync(db, change(await Settings.GovernanceSettings.LoadAsync(db)), "test");
     }
 
-    public Task<MetricsSnapshot> MetricsAsync() => Get<MetricsService>().ComputeAsync(Clock.Now);
+    public Task<MetricsSnapshot> MetricsAsync() => Get<MetricsService>().ComputeAsync(Clock.GetUtcNow());
 
     public async Task<List<AuditEvent>> AuditAsync(string? kind = null)
     {

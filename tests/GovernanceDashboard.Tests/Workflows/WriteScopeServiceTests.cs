@@ -85,7 +85,7 @@ public class WriteScopeServiceTests : IAsyncLifetime
 
         Assert.True(decided.Succeeded, decided.Message);
         Assert.Equal(RequestStatus.Approved, decided.Value!.Status);
-        Assert.Equal(_h.Clock.Now.AddDays(30), decided.Value.GrantExpiresAt);
+        Assert.Equal(_h.Clock.GetUtcNow().AddDays(30), decided.Value.GrantExpiresAt);
         var after = await _h.MetricsAsync();
         Assert.Equal(before.WriteScope.Justified + 1, after.WriteScope.Justified);
         Assert.Single(await _h.AuditAsync("writescope.approved"));
@@ -233,15 +233,15 @@ public class WriteScopeServiceTests : IAsyncLifetime
         var expiry = _h.Get<GrantExpiryService>();
 
         // Sixteen days before the end: nothing; fourteen days before: one warning, once.
-        Assert.Equal(0, await expiry.RunOnceAsync(_h.Clock.Now.AddDays(14)));
-        Assert.Equal(1, await expiry.RunOnceAsync(_h.Clock.Now.AddDays(16)));
-        Assert.Equal(0, await expiry.RunOnceAsync(_h.Clock.Now.AddDays(17)));
+        Assert.Equal(0, await expiry.RunOnceAsync(_h.Clock.GetUtcNow().AddDays(14)));
+        Assert.Equal(1, await expiry.RunOnceAsync(_h.Clock.GetUtcNow().AddDays(16)));
+        Assert.Equal(0, await expiry.RunOnceAsync(_h.Clock.GetUtcNow().AddDays(17)));
         Assert.Single(await _h.NotificationsAsync(_owner, NotificationKinds.GrantExpiring));
 
-        _h.Clock.Now = request.CreatedAt.AddDays(30).AddMinutes(1);
+        _h.Clock.SetUtcNow(request.CreatedAt.AddDays(30).AddMinutes(1));
         Assert.Equal(justified - 1, (await _h.MetricsAsync()).WriteScope.Justified);
-        Assert.Equal(1, await expiry.RunOnceAsync(_h.Clock.Now));
-        Assert.Equal(0, await expiry.RunOnceAsync(_h.Clock.Now.AddDays(1)));
+        Assert.Equal(1, await expiry.RunOnceAsync(_h.Clock.GetUtcNow()));
+        Assert.Equal(0, await expiry.RunOnceAsync(_h.Clock.GetUtcNow().AddDays(1)));
 
         var audit = Assert.Single(await _h.AuditAsync("writescope.grant.expired"));
         Assert.Equal(GrantExpiryService.ActorName, audit.Actor);
@@ -261,15 +261,15 @@ public class WriteScopeServiceTests : IAsyncLifetime
         var other = await RequestAsync(await _h.TokenAsync(orphan), by: orphan);
         var escalation = _h.Get<RequestEscalationService>();
 
-        Assert.Equal(0, await escalation.RunOnceAsync(_h.Clock.Now.AddDays(3).AddMinutes(-1)));
-        Assert.Equal(2, await escalation.RunOnceAsync(_h.Clock.Now.AddDays(3)));
-        Assert.Equal(0, await escalation.RunOnceAsync(_h.Clock.Now.AddDays(4)));
+        Assert.Equal(0, await escalation.RunOnceAsync(_h.Clock.GetUtcNow().AddDays(3).AddMinutes(-1)));
+        Assert.Equal(2, await escalation.RunOnceAsync(_h.Clock.GetUtcNow().AddDays(3)));
+        Assert.Equal(0, await escalation.RunOnceAsync(_h.Clock.GetUtcNow().AddDays(4)));
 
         Assert.Single(await _h.NotificationsAsync(_lead, NotificationKinds.RequestEscalated));
         Assert.Single(await _h.NotificationsAsync(_admin, NotificationKinds.RequestEscalated));
         Assert.Equal(2, (await _h.AuditAsync("writescope.escalated")).Count);
         var escalated = await Service.GetAsync(As(_owner), request.Id);
-        Assert.Equal(_h.Clock.Now.AddDays(3), escalated!.EscalatedAt);
+        Assert.Equal(_h.Clock.GetUtcNow().AddDays(3), escalated!.EscalatedAt);
         // Escalation does not void the approver's view of the request: deciding with the version seen before still works.
         Assert.True((await Service.DecideAsync(As(_approver), other.Id, true, "ok", other.Version)).Succeeded);
     }
@@ -280,8 +280,8 @@ public class WriteScopeServiceTests : IAsyncLifetime
         await _h.SetAsync(s => s with { EscalateRequestsAfterDays = 7 });
         await RequestAsync(await _h.TokenAsync(_owner));
         var escalation = _h.Get<RequestEscalationService>();
-        Assert.Equal(0, await escalation.RunOnceAsync(_h.Clock.Now.AddDays(6)));
-        Assert.Equal(1, await escalation.RunOnceAsync(_h.Clock.Now.AddDays(7)));
+        Assert.Equal(0, await escalation.RunOnceAsync(_h.Clock.GetUtcNow().AddDays(6)));
+        Assert.Equal(1, await escalation.RunOnceAsync(_h.Clock.GetUtcNow().AddDays(7)));
     }
 
     [Fact]
