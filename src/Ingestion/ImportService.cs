@@ -124,6 +124,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(ct);
         var directoryChanged = !ScanFormats.Contains(format);
+        await PostgresImportTuning.AfterFindingsAsync(db, ct);
         var assigned = await OwnershipAssignment.ApplyRulesAsync(db, directoryChanged ? null : import.Id, now, ct);
         await OwnershipAssignment.SuggestFromCommitAuthorsAsync(db, directoryChanged ? null : import.Id, ct);
 

@@ -21,10 +21,12 @@ public static class ImportRun
             ContentRootPath = workDirectory,
             EnvironmentName = Environments.Production,
         });
+        // GOVERNANCE_BENCH_POSTGRES (a server's connection string): the same run on a fresh PostgreSQL database instead.
+        var postgres = Environment.GetEnvironmentVariable("GOVERNANCE_BENCH_POSTGRES") is { Length: > 0 } server ? await CreateDatabaseAsync(server) : null;
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Governance"] = $"Data Source={database}",
-            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:Governance"] = postgres ?? $"Data Source={database}",
+            ["Database:Provider"] = postgres is null ? "Sqlite" : "Postgres",
             ["Secrets:KeyDirectory"] = Path.Combine(workDirectory, "keys"),
             ["Demo:SeedWhenEmpty"] = "false",
         });
@@ -49,5 +51,17 @@ public static class ImportRun
         }, database, database + "-wal");
         Console.WriteLine(result.ToLine());
         return 0;
+    }
+
+    private static async Task<string> CreateDatabaseAsync(string server)
+    {
+        var name = "gd_bench_" + Guid.NewGuid().ToString("N")[..8];
+        await using (var connection = new Npgsql.NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        return new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
     }
 }

@@ -9,6 +9,7 @@ using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Tests.Importers;
 using GovernanceDashboard.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,16 +21,20 @@ public class TwoInstancesTests
     private const string Elected = "This instance runs the background workflows";
 
     [Fact]
-    public async Task An_import_through_one_instance_is_in_the_others_metrics_and_grid_and_one_instance_runs_the_workflows()
+    public async Task An_import_through_one_is_in_the_others_metrics_and_grid_a_raced_decision_has_one_winner_and_one_instance_runs_the_workflows()
     {
         await using var store = await ProviderStore.CreateAsync(StoreProvider.Postgres);
         using (var host = await store.StartHostAsync())
         {
             await using var db = store.Db();
             db.People.Add(new Person { Email = "analyst@example.com", DisplayName = "Analyst", Roles = Roles.Analyst | Roles.Auditor });
+            db.People.Add(new Person { Email = "owner@example.com", DisplayName = "Owner" });
+            db.People.Add(new Person { Email = "approver@example.com", DisplayName = "Approver", Roles = Roles.Approver });
             await db.SaveChangesAsync();
         }
         var key = (await RunAsync(store, "apikey", "create", "--person", "analyst@example.com", "--name", "ci")).Trim();
+        var ownerKey = (await RunAsync(store, "apikey", "create", "--person", "owner@example.com", "--name", "owner")).Trim();
+        var approverKey = (await RunAsync(store, "apikey", "create", "--person", "approver@example.com", "--name", "approver")).Trim();
 
         await using var first = await Instance.StartAsync(store);
         await using var second = await Instance.StartAsync(store);
@@ -51,6 +56,25 @@ public class TwoInstancesTests
         var grid = await b.GetFromJsonAsync<JsonElement>("/api/tokens?pageSize=100");
         Assert.Equal(tokensNew, grid.GetProperty("total").GetInt32());
 
+        // A write-scope request decided by the same approver through both instances at once: one decision, one 409.
+        var tokenId = grid.GetProperty("items")[0].GetProperty("id").GetInt32();
+        await using (var db = store.Db())
+            await db.Database.ExecuteSqlRawAsync(
+                "UPDATE \"Tokens\" SET \"OwnerId\" = (SELECT \"Id\" FROM \"People\" WHERE \"Email\" = 'owner@example.com'), \"OwnerSource\" = 'Manual' WHERE \"Id\" = {0}",
+                tokenId);
+        using var owner = first.Client(ownerKey);
+        using var asked = await owner.PostAsJsonAsync("/api/write-scope-requests", new { tokenId, justification = "release uploads", days = 30, kind = "Request" });
+        Assert.Equal(HttpStatusCode.Created, asked.StatusCode);
+        var request = await asked.Content.ReadFromJsonAsync<JsonElement>();
+        var decision = new { approve = true, comment = "ok", version = request.GetProperty("version").GetGuid() };
+        var path = $"/api/write-scope-requests/{request.GetProperty("id").GetInt32()}/decision";
+        using var approverA = first.Client(approverKey);
+        using var approverB = second.Client(approverKey);
+        var raced = await Task.WhenAll(approverA.PostAsJsonAsync(path, decision), approverB.PostAsJsonAsync(path, decision));
+        var outcomes = string.Join(" | ", await Task.WhenAll(raced.Select(async r => $"{(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}")));
+        Assert.True(raced.Select(r => r.StatusCode).Order().SequenceEqual([HttpStatusCode.OK, HttpStatusCode.Conflict]), outcomes);
+        foreach (var r in raced) r.Dispose();
+
         // Workflow rounds every second: exactly one instance takes the lead, the other keeps skipping them.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         while (!first.Logged(Elected) && !second.Logged(Elected)) await Task.Delay(200, timeout.Token);
@@ -70,7 +94,7 @@ public class TwoInstancesTests
     {
         await using var store = await ProviderStore.CreateAsync(StoreProvider.Postgres);
         using var host = await store.StartHostAsync();
-        var factory = host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<GovernanceDbContext>>();
+        var factory = host.Services.GetRequiredService<IDbContextFactory<GovernanceDbContext>>();
         var one = new WorkflowLeader(factory, NullLogger<WorkflowLeader>.Instance);
         await using var two = new WorkflowLeader(factory, NullLogger<WorkflowLeader>.Instance);
         Assert.True(await one.IsLeaderAsync());
