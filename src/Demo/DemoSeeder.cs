@@ -303,7 +303,7 @@ public sealed class DemoSeeder(IDbContextFactory<GovernanceDbContext> dbFactory,
         for (var i = 0; i < span.Length; i++) span[i] = Alphabet[r.Next(Alphabet.Length)];
     });
 
-    private static T Pick<T>(Random rng, IReadOnlyList<T> items) => items[rng.Next(items.Count)];
+    private static string Pick(Random rng, string[] items) => items[rng.Next(items.Length)];
 
     private static double NextGaussian(Random rng) =>
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());

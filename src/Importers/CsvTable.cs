@@ -48,8 +48,21 @@ internal sealed class CsvTable
         return table;
     }
 
+    /// <summary>The data rows as records: a row that cannot be read, or that stops before the last required column, is
+    /// rejected alone; every other row is mapped.</summary>
+    public IEnumerable<ParsedItem> Records(IReadOnlyList<string> required, Func<Row, int, ParsedItem> map)
+    {
+        var requiredFields = LastRequiredIndex(required) + 1;
+        while (TryReadRow(out var row, out var line, out var reason))
+        {
+            if (reason is not null) yield return new RejectedRecord(line, reason);
+            else if (row.FieldCount < requiredFields) yield return new RejectedRecord(line, $"{row.FieldCount} fields where {requiredFields} are needed");
+            else yield return map(row, line);
+        }
+    }
+
     /// <summary>Next non-blank row; reason is set when the row could not be read.</summary>
-    public bool TryReadRow(out Row row, out int line, out string? reason)
+    private bool TryReadRow(out Row row, out int line, out string? reason)
     {
         while (_reader.TryRead(out var fields, out var error))
         {
@@ -68,7 +81,7 @@ internal sealed class CsvTable
     /// <summary>Whether the header names this column (an optional column may be absent altogether, which is not the same as empty).</summary>
     public bool HasColumn(string column) => _columns.ContainsKey(column);
 
-    public int LastRequiredIndex(IEnumerable<string> columns) => columns.Max(c => _columns[c]);
+    private int LastRequiredIndex(IEnumerable<string> columns) => columns.Max(c => _columns[c]);
 
     private static bool IsBlank(List<string> fields) => fields.All(string.IsNullOrWhiteSpace);
 

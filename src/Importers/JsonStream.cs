@@ -15,7 +15,7 @@ internal sealed class JsonStream
     private const int InitialBufferSize = 64 * 1024;
     private const int MaxDepth = 256;
 
-    private static readonly JsonDocumentOptions _documentOptions = new() { MaxDepth = MaxDepth };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 
     private readonly Stream _stream;
     private readonly string _format;
@@ -157,7 +157,7 @@ internal sealed class JsonStream
         try
         {
             // The document is read before the buffer moves on (the caller maps it, then disposes it).
-            return JsonDocument.Parse(_buffer.AsMemory(from, _pos - from), _documentOptions);
+            return JsonDocument.Parse(_buffer.AsMemory(from, _pos - from), DocumentOptions);
         }
         catch (JsonException)
         {

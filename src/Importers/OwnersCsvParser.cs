@@ -5,7 +5,7 @@ namespace GovernanceDashboard.Importers;
 /// <summary>Reads ownership rules (<c>platform,account,owner_email</c>): every token of that platform account gets that owner.</summary>
 public static class OwnersCsvParser
 {
-    private static readonly string[] _required = ["platform", "account", "owner_email"];
+    private static readonly string[] Required = ["platform", "account", "owner_email"];
 
     /// <summary>Lazily parses the stream; see <see cref="Parsers.Parse"/> for the error contract. Owner emails are trimmed and lower-cased.</summary>
     public static IEnumerable<ParsedItem> Parse(Stream stream)
@@ -29,22 +29,8 @@ public static class OwnersCsvParser
 
     private static IEnumerable<ParsedItem> Iterate(Stream stream)
     {
-        var table = CsvTable.Open(stream, ImportFormats.OwnersCsv, _required, []);
-        var requiredFields = table.LastRequiredIndex(_required) + 1;
-        while (table.TryReadRow(out var row, out var line, out var reason))
-        {
-            if (reason is not null)
-            {
-                yield return new RejectedRecord(line, reason);
-                continue;
-            }
-            if (row.FieldCount < requiredFields)
-            {
-                yield return new RejectedRecord(line, $"{row.FieldCount} fields where {requiredFields} are needed");
-                continue;
-            }
-            yield return Map(row, line);
-        }
+        var table = CsvTable.Open(stream, ImportFormats.OwnersCsv, Required, []);
+        foreach (var item in table.Records(Required, Map)) yield return item;
     }
 
     private static ParsedItem Map(CsvTable.Row row, int line)

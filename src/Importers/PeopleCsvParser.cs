@@ -7,8 +7,8 @@ namespace GovernanceDashboard.Importers;
 /// cell means "no role".</summary>
 public static class PeopleCsvParser
 {
-    private static readonly string[] _required = ["email", "display_name", "team", "manager_email", "active"];
-    private static readonly string[] _optional = ["roles"];
+    private static readonly string[] Required = ["email", "display_name", "team", "manager_email", "active"];
+    private static readonly string[] Optional = ["roles"];
 
     /// <summary>Lazily parses the stream; see <see cref="Parsers.Parse"/> for the error contract. Emails are trimmed and lower-cased.</summary>
     public static IEnumerable<ParsedItem> Parse(Stream stream)
@@ -19,23 +19,9 @@ public static class PeopleCsvParser
 
     private static IEnumerable<ParsedItem> Iterate(Stream stream)
     {
-        var table = CsvTable.Open(stream, ImportFormats.PeopleCsv, _required, _optional);
-        var requiredFields = table.LastRequiredIndex(_required) + 1;
+        var table = CsvTable.Open(stream, ImportFormats.PeopleCsv, Required, Optional);
         var hasRoles = table.HasColumn("roles");
-        while (table.TryReadRow(out var row, out var line, out var reason))
-        {
-            if (reason is not null)
-            {
-                yield return new RejectedRecord(line, reason);
-                continue;
-            }
-            if (row.FieldCount < requiredFields)
-            {
-                yield return new RejectedRecord(line, $"{row.FieldCount} fields where {requiredFields} are needed");
-                continue;
-            }
-            yield return Map(row, line, hasRoles);
-        }
+        foreach (var item in table.Records(Required, (row, line) => Map(row, line, hasRoles))) yield return item;
     }
 
     private static ParsedItem Map(CsvTable.Row row, int line, bool hasRoles)

@@ -9,14 +9,14 @@ namespace GovernanceDashboard.Importers;
 /// <summary>Small readings of what scanners write: odd timestamps, "name &lt;addr&gt;" emails, masked or base64 secrets.</summary>
 internal static class ScannerText
 {
-    private static readonly string[] _dateTimeFormats =
+    private static readonly string[] DateTimeFormats =
     [
         "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF",
         "yyyy/MM/dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd",
     ];
 
-    private static readonly DateTimeOffset _minPlausible = new(1970, 1, 2, 0, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset _maxPlausible = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset MinPlausible = new(1970, 1, 2, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset MaxPlausible = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>ISO 8601, RFC 1123, Go's "2022-06-16 10:17:40 -0700 -0700" / "… +0000 UTC", or digits of Unix time; null when hopeless.</summary>
     public static DateTimeOffset? ParseTimestamp(string? text)
@@ -56,7 +56,7 @@ internal static class ScannerText
     }
 
     private static DateTimeOffset? Plausible(DateTimeOffset? value) =>
-        value is { } v && v >= _minPlausible && v < _maxPlausible ? v : null;
+        value is { } v && v >= MinPlausible && v < MaxPlausible ? v : null;
 
     private static DateTimeOffset? Make(DateTime local, TimeSpan offset)
     {
@@ -71,7 +71,7 @@ internal static class ScannerText
     }
 
     private static bool TryDateTime(string text, out DateTime value) =>
-        DateTime.TryParseExact(text, _dateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+        DateTime.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
 
     private static bool TryOffset(string text, out TimeSpan offset)
     {

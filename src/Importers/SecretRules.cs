@@ -8,25 +8,25 @@ namespace GovernanceDashboard.Importers;
 internal static class SecretRules
 {
     // Driver names (lower case, as parts of the name) of tools whose every result is a secret.
-    private static readonly string[] _secretScanners =
+    private static readonly string[] SecretScanners =
     [
         "gitleaks", "trufflehog", "secretlint", "detect-secrets", "detect_secrets", "ggshield", "gitguardian", "noseyparker",
         "nosey parker", "secret scanning", "secret-scanning", "git-secrets", "ripsecrets", "talisman", "kingfisher", "betterleaks",
     ];
 
     // Words that, in a rule's id, name, description or tags, say it looks for a secret.
-    private static readonly HashSet<string> _secretWords = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> SecretWords = new(StringComparer.Ordinal)
     {
         "secret", "secrets", "credential", "credentials", "password", "passwords", "passwd", "token", "tokens", "apikey", "apikeys",
         "privatekey", "cwe-798", "cwe-259", "cwe-321",
     };
 
     // "key" alone is too common (duplicate dictionary key, host key validation, weak crypto key): only these kinds of key.
-    private static readonly HashSet<string> _keyQualifiers = new(StringComparer.Ordinal) { "api", "access", "private", "secret", "ssh", "auth", "signing" };
+    private static readonly HashSet<string> KeyQualifiers = new(StringComparer.Ordinal) { "api", "access", "private", "secret", "ssh", "auth", "signing" };
 
     // Code-analysis rules that mention a secret without reporting one: "missing CSRF token validation", "password hash
     // with insufficient effort", "clear-text logging of a password".
-    private static readonly HashSet<string> _notALeak = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> NotALeak = new(StringComparer.Ordinal)
     {
         "validation", "verification", "csrf", "hash", "hashing", "logging", "storage", "transmission", "cleartext", "clear", "weak",
         "insufficient", "randomness", "comparison", "timing", "injection", "expiry", "expiration",
@@ -37,7 +37,7 @@ internal static class SecretRules
     {
         if (string.IsNullOrWhiteSpace(driverName)) return false;
         var name = driverName.ToLowerInvariant();
-        return _secretScanners.Any(s => name.Contains(s, StringComparison.Ordinal));
+        return SecretScanners.Any(s => name.Contains(s, StringComparison.Ordinal));
     }
 
     /// <summary>Whether the scanner's snippet is the secret itself. gitleaks writes the finding's Secret as the snippet, so
@@ -54,11 +54,11 @@ internal static class SecretRules
         {
             if (!string.IsNullOrWhiteSpace(text)) words.AddRange(Words(text));
         }
-        if (words.Count == 0 || words.Any(_notALeak.Contains)) return false;
+        if (words.Count == 0 || words.Any(NotALeak.Contains)) return false;
         for (var i = 0; i < words.Count; i++)
         {
-            if (_secretWords.Contains(words[i])) return true;
-            if (words[i] is "key" or "keys" && i > 0 && _keyQualifiers.Contains(words[i - 1])) return true;
+            if (SecretWords.Contains(words[i])) return true;
+            if (words[i] is "key" or "keys" && i > 0 && KeyQualifiers.Contains(words[i - 1])) return true;
         }
         return false;
     }

@@ -10,7 +10,7 @@ public static class TruffleHogParser
 {
     public const string Scanner = "TruffleHog";
 
-    private static readonly JsonDocumentOptions _options = new() { MaxDepth = 256 };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
 
     /// <summary>Lazily parses the stream; see <see cref="Parsers.Parse"/> for the error contract.</summary>
     public static IEnumerable<ParsedItem> Parse(Stream stream)
@@ -56,7 +56,7 @@ public static class TruffleHogParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes, _options);
+            document = JsonDocument.Parse(bytes, DocumentOptions);
         }
         catch (JsonException)
         {

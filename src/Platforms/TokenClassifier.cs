@@ -12,7 +12,7 @@ public readonly record struct TokenClass(TokenPlatform Platform, TokenKind Kind)
 public static class TokenClassifier
 {
     // Longest first is not needed (no prefix is a prefix of another) but keep github_pat_ ahead of the gh*_ family for readability.
-    private static readonly (string Prefix, TokenClass Type)[] _prefixes =
+    private static readonly (string Prefix, TokenClass Type)[] Prefixes =
     [
         ("github_pat_", new(TokenPlatform.GitHub, TokenKind.GitHubFineGrainedPat)),
         ("ghp_", new(TokenPlatform.GitHub, TokenKind.GitHubClassicPat)),
@@ -25,7 +25,7 @@ public static class TokenClassifier
     ];
 
     /// <summary>The known platform prefixes, e.g. "hf_", "github_pat_".</summary>
-    public static IReadOnlyList<string> KnownPrefixes { get; } = [.. _prefixes.Select(p => p.Prefix)];
+    public static IReadOnlyList<string> KnownPrefixes { get; } = [.. Prefixes.Select(p => p.Prefix)];
 
     /// <summary>Platform and kind from the secret's prefix first, then from the first hint (detector, rule id, secret type) that names a platform.</summary>
     public static TokenClass Classify(string? secret, params string?[] hints)
@@ -44,7 +44,7 @@ public static class TokenClassifier
     {
         if (string.IsNullOrEmpty(secret)) return null;
         var value = secret.AsSpan().TrimStart();
-        foreach (var (prefix, type) in _prefixes)
+        foreach (var (prefix, type) in Prefixes)
         {
             if (value.StartsWith(prefix, StringComparison.Ordinal)) return type;
         }
@@ -55,7 +55,7 @@ public static class TokenClassifier
     public static string? KnownPrefixOf(string? secret)
     {
         if (string.IsNullOrEmpty(secret)) return null;
-        foreach (var (prefix, _) in _prefixes)
+        foreach (var (prefix, _) in Prefixes)
         {
             if (secret.StartsWith(prefix, StringComparison.Ordinal)) return prefix;
         }

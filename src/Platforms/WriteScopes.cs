@@ -6,7 +6,7 @@ namespace GovernanceDashboard.Platforms;
 public static class WriteScopes
 {
     // Classic scopes that cannot change anything; every other classic scope can.
-    private static readonly HashSet<string> _readOnlyClassicScopes = new(StringComparer.OrdinalIgnoreCase) { "notifications", "user:email" };
+    private static readonly HashSet<string> ReadOnlyClassicScopes = new(StringComparer.OrdinalIgnoreCase) { "notifications", "user:email" };
 
     /// <summary>Hugging Face: role write → Write, read → Read; fineGrained → Write if any permission ends in ".write", Read if the permissions are known and none does, Unknown if they are not known (null).</summary>
     public static WriteCapability ForHuggingFace(string? role, IEnumerable<string>? fineGrainedPermissions = null)
@@ -29,7 +29,7 @@ public static class WriteScopes
     {
         var s = scope.Trim();
         if (s.Length == 0) return false;
-        return !s.StartsWith("read:", StringComparison.OrdinalIgnoreCase) && !_readOnlyClassicScopes.Contains(s);
+        return !s.StartsWith("read:", StringComparison.OrdinalIgnoreCase) && !ReadOnlyClassicScopes.Contains(s);
     }
 
     /// <summary>GitHub classic (and OAuth) scopes: Write if any scope writes, else Read; an empty list → Read only when the token was verified; no list (null) → Unknown.</summary>

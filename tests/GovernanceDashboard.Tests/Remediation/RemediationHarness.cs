@@ -84,7 +84,7 @@ public static class RemediationFiles
 /// <summary>Rows the remediation tests start from, written with the app's own services (its key ring encrypts the escrow).</summary>
 public static class Seed
 {
-    private static int _next;
+    private static int NextNumber;
 
     public static async Task<List<Exposure>> ExposedAsync(IServiceProvider services, TokenPlatform platform, TokenKind kind, IEnumerable<string?> secrets,
         int? ownerId = null, Severity severity = Severity.High)
@@ -94,7 +94,7 @@ public static class Seed
         var exposures = new List<Exposure>();
         foreach (var secret in secrets)
         {
-            var n = Interlocked.Increment(ref _next);
+            var n = Interlocked.Increment(ref NextNumber);
             var token = new Token
             {
                 Identity = secret is null ? $"u:remediation-{n}" : protector.IdentityOf(secret), Identified = secret is not null,
