@@ -26,6 +26,20 @@ public static class Labels
         _ => "Other secret",
     };
 
+    /// <summary>The kind in a grid's narrow column ("HF user token"); <see cref="Of(TokenKind)"/> says it in full on hover.</summary>
+    public static string Short(TokenKind kind) => kind switch
+    {
+        TokenKind.HuggingFaceUserToken => "HF user token",
+        TokenKind.HuggingFaceOrgApiToken => "HF org API token",
+        TokenKind.GitHubClassicPat => "GitHub classic PAT",
+        TokenKind.GitHubFineGrainedPat => "GitHub fine-grained",
+        TokenKind.GitHubOAuth => "GitHub OAuth",
+        TokenKind.GitHubAppUserToken => "GitHub App user",
+        TokenKind.GitHubAppInstallationToken => "GitHub App install",
+        TokenKind.GitHubRefreshToken => "GitHub refresh",
+        _ => "Other secret",
+    };
+
     public static string Of(TokenStatus status) => status switch
     {
         TokenStatus.Active => "Active",
