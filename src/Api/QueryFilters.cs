@@ -9,7 +9,7 @@ namespace GovernanceDashboard.Api;
 /// <summary>Reads list filters from a query string, the same way for the JSON API and the CSV exports, and applies owner isolation.</summary>
 public static class QueryFilters
 {
-    /// <summary>Token filter from platform, kind, status, owner, write, team, org, q, unjustified; null with an error when a value is unknown.</summary>
+    /// <summary>Token filter from platform, kind, status, owner, write, team, org, q, unjustified, live; null with an error when a value is unknown.</summary>
     public static async Task<(TokenFilter? Filter, string? Error)> TokenFilterAsync(HttpContext http, IAuthorizationService authz)
     {
         var q = http.Request.Query;
@@ -20,6 +20,7 @@ public static class QueryFilters
         {
             Platform = platform, Kind = kind, Status = status, Write = write, Owner = Text(q["owner"]), Team = Text(q["team"]),
             Organization = Text(q["org"]), Text = Text(q["q"]), UnjustifiedWrite = q["unjustified"] == "true",
+            Live = q["live"] == "true",
             VisibleToPersonId = await SeesEverythingAsync(http, authz) ? null : http.User.PersonIdOf() ?? -1,
         }, null);
     }
@@ -35,6 +36,7 @@ public static class QueryFilters
         return (new ExposureFilter
         {
             State = state, ClosedOnly = q["closed"] == "true", Severity = severity, Platform = platform, Team = Text(q["team"]), From = from, To = to,
+            Breached = q["sla"] == "breached", Owner = Text(q["owner"]),
             VisibleToPersonId = await SeesEverythingAsync(http, authz) ? null : http.User.PersonIdOf() ?? -1,
         }, null);
     }

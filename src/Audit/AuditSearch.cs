@@ -32,6 +32,29 @@ public sealed class AuditSearch(IDbContextFactory<GovernanceDbContext> dbFactory
         return new PagedResult<AuditEvent>(items, total, page, pageSize);
     }
 
+    /// <summary>The events as sentences people read: actors by display name, tokens by mask, people by name (two lookups per page).</summary>
+    public async Task<IReadOnlyList<AuditEntry>> DescribeAsync(IReadOnlyList<AuditEvent> events, CancellationToken ct = default)
+    {
+        if (events.Count == 0) return [];
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var tokenIds = events.Select(e => AuditText.TokenId(e.Subject)).OfType<int>().Distinct().ToList();
+        var masks = await db.Tokens.AsNoTracking().Where(t => tokenIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Mask, ct);
+        var emails = events.Select(e => e.Actor)
+            .Concat(events.Select(e => e.Subject).Where(s => s?.StartsWith("person:", StringComparison.Ordinal) == true).Select(s => s![7..]))
+            .Select(Person.NormalizeEmail).Distinct().ToList();
+        var names = await db.People.AsNoTracking().Where(p => emails.Contains(p.Email)).ToDictionaryAsync(p => p.Email, p => p.DisplayName, ct);
+        string Name(string email) => names.GetValueOrDefault(Person.NormalizeEmail(email)) ?? email;
+        string? Subject(string? subject) => subject switch
+        {
+            null => null,
+            _ when AuditText.TokenId(subject) is { } id => masks.GetValueOrDefault(id) ?? subject,
+            _ when subject.StartsWith("person:", StringComparison.Ordinal) => Name(subject[7..]),
+            _ when subject.StartsWith("setting:", StringComparison.Ordinal) => subject[8..],
+            _ => subject,
+        };
+        return events.Select(e => new AuditEntry(e, AuditText.Sentence(e, Name(e.Actor), Subject(e.Subject)))).ToList();
+    }
+
     /// <summary>The kinds present in the trail, for the filter's choices.</summary>
     public async Task<IReadOnlyList<string>> KindsAsync(CancellationToken ct = default)
     {

@@ -21,6 +21,12 @@ public sealed record ExposureFilter
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
 
+    /// <summary>Only open exposures past their severity's SLA (the Overview's "past SLA" figure, counted the same way).</summary>
+    public bool Breached { get; init; }
+
+    /// <summary>"none": only exposures of tokens without a confirmed owner.</summary>
+    public string? Owner { get; init; }
+
     /// <summary>Only exposures of tokens this person owns (owner self-service isolation).</summary>
     public int? VisibleToPersonId { get; init; }
 }
@@ -28,7 +34,7 @@ public sealed record ExposureFilter
 /// <summary>One exposure as people read it: its token's mask, its age, the time left to its SLA or its time to remediate.</summary>
 public sealed record ExposureRow(int Id, int TokenId, string Mask, TokenPlatform Platform, TokenKind Kind, Severity Severity, ExposureState State,
     DateTimeOffset DetectedAt, DateTimeOffset? ClosedAt, string? Owner, string? Team, double AgeHours, double SlaHours, string? DismissalReason,
-    DateTimeOffset? DismissedUntil = null)
+    DateTimeOffset? DismissedUntil = null, string? OwnerName = null)
 {
     /// <summary>When the exposure passes (or passed) its severity's SLA.</summary>
     public DateTimeOffset SlaDeadline => SlaBreachRule.Deadline(DetectedAt, SlaHours);
@@ -53,12 +59,13 @@ public sealed class ExposureList(IDbContextFactory<GovernanceDbContext> dbFactor
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var settings = await GovernanceSettings.LoadAsync(db, ct);
-        var query = Apply(db.Exposures.AsNoTracking(), filter);
+        var query = Apply(db.Exposures.AsNoTracking(), filter, settings, now);
         var total = await query.CountAsync(ct);
 
         static IQueryable<Projected> Project(IQueryable<Exposure> exposures) => exposures.Select(e => new Projected(
             e.Id, e.TokenId, e.Token!.Mask, e.Token.Platform, e.Token.Kind, e.Severity, e.State, e.DetectedAt, e.RemediatedAt, e.DismissedAt,
-            e.Token.Owner != null ? e.Token.Owner.Email : null, e.Token.Owner != null ? e.Token.Owner.Team : null, e.DismissalReason, e.DismissedUntil));
+            e.Token.Owner != null ? e.Token.Owner.Email : null, e.Token.Owner != null ? e.Token.Owner.Team : null, e.DismissalReason, e.DismissedUntil,
+            e.Token.Owner != null ? e.Token.Owner.DisplayName : null));
         var skip = (page - 1) * pageSize;
         List<Projected> rows;
         if (filter.State == ExposureState.Open)
@@ -80,16 +87,16 @@ public sealed class ExposureList(IDbContextFactory<GovernanceDbContext> dbFactor
         {
             var closed = e.RemediatedAt ?? e.DismissedAt;
             return new ExposureRow(e.Id, e.TokenId, e.Mask, e.Platform, e.Kind, e.Severity, e.State, e.DetectedAt, closed, e.Owner, e.Team,
-                ((closed ?? now) - e.DetectedAt).TotalHours, settings.SlaHoursFor(e.Severity), e.DismissalReason, e.DismissedUntil);
+                ((closed ?? now) - e.DetectedAt).TotalHours, settings.SlaHoursFor(e.Severity), e.DismissalReason, e.DismissedUntil, e.OwnerName);
         }).ToList();
         return new PagedResult<ExposureRow>(items, total, page, pageSize);
     }
 
     private sealed record Projected(int Id, int TokenId, string Mask, TokenPlatform Platform, TokenKind Kind, Severity Severity, ExposureState State,
         DateTimeOffset DetectedAt, DateTimeOffset? RemediatedAt, DateTimeOffset? DismissedAt, string? Owner, string? Team, string? DismissalReason,
-        DateTimeOffset? DismissedUntil);
+        DateTimeOffset? DismissedUntil, string? OwnerName);
 
-    private static IQueryable<Exposure> Apply(IQueryable<Exposure> query, ExposureFilter f)
+    private static IQueryable<Exposure> Apply(IQueryable<Exposure> query, ExposureFilter f, GovernanceSettings settings, DateTimeOffset now)
     {
         if (f.VisibleToPersonId is { } me) query = query.Where(e => e.Token!.OwnerId == me);
         if (f.State is { } state) query = query.Where(e => e.State == state);
@@ -100,6 +107,16 @@ public sealed class ExposureList(IDbContextFactory<GovernanceDbContext> dbFactor
         if (f.From is { } from)
             query = query.Where(e => (e.State == ExposureState.Open && e.DetectedAt >= from) || (e.RemediatedAt ?? e.DismissedAt) >= from);
         if (f.To is { } to) query = query.Where(e => e.DetectedAt <= to);
+        if (string.Equals(f.Owner?.Trim(), "none", StringComparison.OrdinalIgnoreCase)) query = query.Where(e => e.Token!.OwnerId == null);
+        if (f.Breached)
+        {
+            // As the metrics count it: open, and detected before now minus its severity's SLA target.
+            DateTimeOffset Cut(Severity s) => now.AddMilliseconds(-Math.Round(settings.SlaHoursFor(s) * 3_600_000));
+            var (low, medium, high, critical) = (Cut(Severity.Low), Cut(Severity.Medium), Cut(Severity.High), Cut(Severity.Critical));
+            query = query.Where(e => e.State == ExposureState.Open && (
+                (e.Severity == Severity.Low && e.DetectedAt < low) || (e.Severity == Severity.Medium && e.DetectedAt < medium)
+                || (e.Severity == Severity.High && e.DetectedAt < high) || (e.Severity == Severity.Critical && e.DetectedAt < critical)));
+        }
         return query;
     }
 }

@@ -12,6 +12,9 @@ public sealed record TokenFilter
     public TokenKind? Kind { get; init; }
     public TokenStatus? Status { get; init; }
 
+    /// <summary>Only active tokens (neither revoked nor expired; exposed ones are active), as the signals count them.</summary>
+    public bool Live { get; init; }
+
     /// <summary>An owner's email, or "none" (no owner) or "orphaned" (owner left).</summary>
     public string? Owner { get; init; }
     public WriteCapability? Write { get; init; }
@@ -33,11 +36,16 @@ public sealed record TokenFilter
 /// <summary>One row of the inventory: masks only, never secrets.</summary>
 public sealed record TokenRow(int Id, string Mask, TokenPlatform Platform, TokenKind Kind, TokenStatus Status, string? Owner,
     bool OwnerActive, string? SuggestedOwner, WriteCapability WriteCapability, string? Account, string? Organizations,
-    DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, bool Identified);
+    DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, bool Identified, string? OwnerName = null, string? SuggestedOwnerName = null);
 
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
 
-public enum TokenSort { LastSeenDesc, FirstSeenDesc, FirstSeenAsc, MaskAsc, PlatformAsc, StatusAsc, OwnerAsc }
+/// <summary>The inventory's orders; each has its reverse, so a grid header can sort either way.</summary>
+public enum TokenSort
+{
+    LastSeenDesc, FirstSeenDesc, FirstSeenAsc, MaskAsc, PlatformAsc, StatusAsc, OwnerAsc,
+    LastSeenAsc, MaskDesc, PlatformDesc, StatusDesc, OwnerDesc, KindAsc, KindDesc, WriteAsc, WriteDesc,
+}
 
 /// <summary>Server-side paging, sorting and filtering of tokens; never loads the whole table.</summary>
 /// <remarks>Which tokens match, how many, and which ids make the page come from the in-memory facts
@@ -76,7 +84,8 @@ public sealed class TokenInventory(GovernanceFacts facts, IDbContextFactory<Gove
         var rows = await db.Tokens.AsNoTracking().Where(t => ids.Contains(t.Id))
             .Select(t => new TokenRow(t.Id, t.Mask, t.Platform, t.Kind, t.Status, t.Owner != null ? t.Owner.Email : null,
                 t.Owner != null && t.Owner.Active, t.SuggestedOwner != null ? t.SuggestedOwner.Email : null, t.WriteCapability,
-                t.Account, t.Organizations, t.FirstSeenAt, t.LastSeenAt, t.Identified))
+                t.Account, t.Organizations, t.FirstSeenAt, t.LastSeenAt, t.Identified,
+                t.Owner != null ? t.Owner.DisplayName : null, t.SuggestedOwner != null ? t.SuggestedOwner.DisplayName : null))
             .ToDictionaryAsync(r => r.Id, ct);
         // In the page's order; a token deleted since the selection is left out.
         return page.Where(p => rows.ContainsKey(p.Id)).Select(p => rows[p.Id] with { Status = p.Status }).ToList();

@@ -34,7 +34,7 @@ internal static class TokenSelection
         var key = SortKey(facts, sort, at);
 
         // Descending sorts negate key and id, so one ascending order serves every sort.
-        var sign = sort is TokenSort.LastSeenDesc or TokenSort.FirstSeenDesc ? -1 : 1;
+        var sign = IsDescending(sort) ? -1 : 1;
         var entries = System.Buffers.ArrayPool<Entry>.Shared.Rent(t.MaxId + 1);
         try
         {
@@ -50,6 +50,9 @@ internal static class TokenSelection
         }
     }
 
+    private static bool IsDescending(TokenSort sort) => sort is TokenSort.LastSeenDesc or TokenSort.FirstSeenDesc or TokenSort.MaskDesc
+        or TokenSort.PlatformDesc or TokenSort.StatusDesc or TokenSort.OwnerDesc or TokenSort.KindDesc or TokenSort.WriteDesc;
+
     private static Func<int, bool> Matcher(FactTables facts, TokenFilter f, long at, bool[] exposed)
     {
         var t = facts.Tokens;
@@ -62,6 +65,7 @@ internal static class TokenSelection
         if (f.Kind is { } kind) tests.Add(id => t.Kind[id] == (byte)kind);
         if (f.Write is { } write) tests.Add(id => t.Write[id] == (byte)write);
         if (f.Status is { } status) tests.Add(id => t.StatusAt(id, at, exposed[id]) == status);
+        if (f.Live) tests.Add(IsActive);
         if (!string.IsNullOrWhiteSpace(f.Team))
         {
             var team = facts.Teams.IndexOf(f.Team.Trim());
@@ -132,14 +136,18 @@ internal static class TokenSelection
         {
             case TokenSort.FirstSeenDesc or TokenSort.FirstSeenAsc:
                 return (id, _) => t.FirstSeen[id];
-            case TokenSort.PlatformAsc:
+            case TokenSort.PlatformAsc or TokenSort.PlatformDesc:
                 return (id, _) => PlatformOrder[t.Platform[id]];
-            case TokenSort.StatusAsc:
+            case TokenSort.KindAsc or TokenSort.KindDesc:
+                return (id, _) => t.Kind[id];
+            case TokenSort.WriteAsc or TokenSort.WriteDesc:
+                return (id, _) => t.Write[id];
+            case TokenSort.StatusAsc or TokenSort.StatusDesc:
                 return (id, exposed) => StatusOrder[(int)t.StatusAt(id, at, exposed)];
-            case TokenSort.MaskAsc:
+            case TokenSort.MaskAsc or TokenSort.MaskDesc:
                 var maskRank = facts.Masks.OrdinalRanks();
                 return (id, _) => maskRank[t.Mask[id]];
-            case TokenSort.OwnerAsc:
+            case TokenSort.OwnerAsc or TokenSort.OwnerDesc:
                 // By the owner's e-mail; tokens without an owner first (as SQL sorts NULL).
                 var people = facts.People;
                 var byEmail = Enumerable.Range(1, people.MaxId).Where(p => people.Present[p]).OrderBy(p => people.Email[p], StringComparer.Ordinal).ToArray();

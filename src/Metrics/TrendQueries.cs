@@ -37,7 +37,8 @@ public sealed class TrendQueries(GovernanceFacts facts, TimeProvider clock)
         }, ct);
     }
 
-    public Task<IReadOnlyList<WeeklyExposures>> ExposuresByWeekAsync(int weeks = 26, DateTimeOffset? asOf = null, CancellationToken ct = default)
+    /// <param name="scope">only these exposures (the page's filters); null for all</param>
+    public Task<IReadOnlyList<WeeklyExposures>> ExposuresByWeekAsync(int weeks = 26, DateTimeOffset? asOf = null, ExposureScope? scope = null, CancellationToken ct = default)
     {
         var at = asOf ?? clock.GetUtcNow();
         var today = DateOnly.FromDateTime(at.UtcDateTime);
@@ -51,9 +52,10 @@ public sealed class TrendQueries(GovernanceFacts facts, TimeProvider clock)
             var closed = new int[weeks];
             int Week(long t) => (int)Math.Clamp(Math.Floor((t - from) / (7.0 * Day)), 0, weeks - 1);
             bool InWindow(long t) => t >= from && t <= end;
+            var inScope = scope?.Matcher(f);
             for (var id = 1; id <= e.MaxId; id++)
             {
-                if (!e.Present[id]) continue;
+                if (!e.Present[id] || (inScope is not null && !inScope(id))) continue;
                 if (InWindow(e.Detected[id])) opened[Week(e.Detected[id])]++;
                 // Closed in the window: remediated or dismissed (the remediation's week when both are known).
                 if (InWindow(e.Remediated[id]) || InWindow(e.Dismissed[id]))
@@ -64,15 +66,17 @@ public sealed class TrendQueries(GovernanceFacts facts, TimeProvider clock)
     }
 
     /// <summary>Median and p90 time to remediate of the exposures remediated in each month (dismissals excluded).</summary>
-    public Task<IReadOnlyList<MonthlyTtr>> TimeToRemediateByMonthAsync(int months = 12, DateTimeOffset? asOf = null, CancellationToken ct = default)
+    /// <param name="scope">only these exposures (the page's filters); null for all</param>
+    public Task<IReadOnlyList<MonthlyTtr>> TimeToRemediateByMonthAsync(int months = 12, DateTimeOffset? asOf = null, ExposureScope? scope = null, CancellationToken ct = default)
     {
         var (firstMonth, bounds, end) = Months(asOf ?? clock.GetUtcNow(), months);
         return facts.ReadAsync<IReadOnlyList<MonthlyTtr>>(f =>
         {
             var e = f.Exposures;
             var hours = Enumerable.Range(0, months).Select(_ => new List<double>()).ToArray();
+            var inScope = scope?.Matcher(f);
             for (var id = 1; id <= e.MaxId; id++)
-                if (e.Present[id] && e.State[id] == (byte)ExposureState.Remediated && e.Remediated[id] <= end && MonthIndex(bounds, e.Remediated[id]) is var m and >= 0)
+                if (e.Present[id] && (inScope is null || inScope(id)) && e.State[id] == (byte)ExposureState.Remediated && e.Remediated[id] <= end && MonthIndex(bounds, e.Remediated[id]) is var m and >= 0)
                     hours[m].Add(FactTables.Hours(e.Remediated[id] - e.Detected[id]));
             return Enumerable.Range(0, months).Select(i =>
             {

@@ -28,10 +28,26 @@ public static class ChartStyle
     /// <summary>Grid lines faint enough for either theme.</summary>
     public const string GridColor = "rgba(128,128,128,0.25)";
 
-    /// <summary>A left axis titled <paramref name="left"/> and a right one for hours (traces on it use YAxis = "y2").</summary>
-    public static IList<YAxis> LeftAndHours(string left, IList<object>? leftRange = null) =>
+    /// <summary>The name of the cascading value (from the main layout) that says whether the dark theme is on.</summary>
+    public const string DarkMode = "DarkMode";
+
+    /// <summary>Text and grid for the theme in use: light text and a faint light grid on dark, dark text and a faint dark grid
+    /// on light (Plotly's own defaults are near-black text and white grid lines, unreadable on the dark theme).</summary>
+    public static Plotly.Blazor.Layout Themed(this Plotly.Blazor.Layout layout, bool dark)
+    {
+        var text = dark ? "#d7dae0" : "#3c4048";
+        var grid = dark ? "rgba(255,255,255,0.10)" : "rgba(0,0,0,0.08)";
+        layout.Font = new Plotly.Blazor.LayoutLib.Font { Color = text };
+        foreach (var x in layout.XAxis ?? []) { x.GridColor = grid; x.LineColor = grid; x.ZeroLineColor = grid; }
+        foreach (var y in layout.YAxis ?? []) { y.GridColor = grid; y.LineColor = grid; y.ZeroLineColor = grid; }
+        return layout;
+    }
+
+    /// <summary>A left axis titled <paramref name="left"/> and a right one for durations in <paramref name="unit"/> (hours or
+    /// days, from <see cref="Format.DurationScale"/>; traces on it use YAxis = "y2").</summary>
+    public static IList<YAxis> LeftAndHours(string left, IList<object>? leftRange = null, string unit = "hours") =>
     [
         new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = left }, Range = leftRange, GridColor = GridColor },
-        new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "hours" }, Overlaying = "y", Side = SideEnum.Right },
+        new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = unit }, Overlaying = "y", Side = SideEnum.Right, ShowGrid = false },
     ];
 }
