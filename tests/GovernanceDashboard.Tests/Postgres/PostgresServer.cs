@@ -51,6 +51,10 @@ public static class PostgresServer
         if (bin is null)
             throw new InvalidOperationException(
                 $"No PostgreSQL for the tests: install Debian's postgresql (apt-get install postgresql) or set {Variable} to a connection string.");
+        // Clusters of earlier runs whose exit handler was cut short: stopped (no postmaster.pid) but not yet deleted.
+        foreach (var old in Directory.GetDirectories(Path.GetTempPath(), "gd-pg-*"))
+            if (!File.Exists(Path.Combine(old, "data", "postmaster.pid")))
+                try { Directory.Delete(old, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         var folder = Path.Combine(Path.GetTempPath(), "gd-pg-" + Guid.NewGuid().ToString("N"));
         var port = FreePort();
         // initdb refuses to run as root: the cluster then belongs to the postgres user.
