@@ -15,8 +15,6 @@ internal sealed class JsonFields(JsonElement element, string path = "", List<str
     /// <summary>The first wrong-type complaint, or null.</summary>
     public string? Error => _errors.Count == 0 ? null : _errors[0];
 
-    public bool IsObject => _element.ValueKind == JsonValueKind.Object;
-
     /// <summary>The nested object under name, or null when absent or null; a non-object is an error.</summary>
     public JsonFields? Object(string name, bool ignoreCase = false)
     {
@@ -103,27 +101,6 @@ internal sealed class JsonFields(JsonElement element, string path = "", List<str
                 _errors.Add($"field \"{_path}{name}\" is not a boolean");
                 return null;
         }
-    }
-
-    /// <summary>The string items of an array (non-strings skipped), or null when absent or null.</summary>
-    public IReadOnlyList<string>? Strings(string name, bool ignoreCase = false)
-    {
-        if (!TryGet(name, ignoreCase, out var value)) return null;
-        if (value.ValueKind != JsonValueKind.Array) return Fail<IReadOnlyList<string>>(name, "an array");
-        var list = new List<string>();
-        foreach (var item in value.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.String) continue;
-            try
-            {
-                if (item.GetString() is { Length: > 0 } s) list.Add(s);
-            }
-            catch (InvalidOperationException)
-            {
-                _errors.Add($"invalid UTF-8 in field \"{_path}{name}\"");
-            }
-        }
-        return list;
     }
 
     /// <summary>The string-valued properties of an object (others skipped), or null when absent or null.</summary>
