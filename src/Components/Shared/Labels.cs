@@ -27,7 +27,7 @@ public static class Labels
     };
 
     /// <summary>The kind in a grid's narrow column ("HF user token"); <see cref="Of(TokenKind)"/> says it in full on hover.</summary>
-    public static string Short(TokenKind kind) => kind switch
+    public static string Brief(TokenKind kind) => kind switch
     {
         TokenKind.HuggingFaceUserToken => "HF user token",
         TokenKind.HuggingFaceOrgApiToken => "HF org API token",
