@@ -97,7 +97,9 @@ public sealed class ManagementReports(MetricsService metrics, TokenInventory inv
             // when no stored snapshot holds them (the running day).
             trend = await db.MetricSnapshots.AsNoTracking()
                 .Where(s => s.Team == "" && s.AsOf > period.Start && s.AsOf <= asOf).OrderBy(s => s.AsOf).ToListAsync(ct);
-            if (trend.Count == 0 || trend[^1].AsOf < asOf) trend.Add(HistoryService.From(byTeam.Organisation, ""));
+            // The stored days' time to remediate is over all time: the running day's point is computed the same way, so the
+            // line does not jump at its end (the cards above give the period's own figure).
+            if (trend.Count == 0 || trend[^1].AsOf < asOf) trend.Add(HistoryService.From(await metrics.ComputeAsync(asOf, ct: ct), ""));
             var a = byTeam.Organisation.Attestation;
             var campaign = a.CampaignId is { } id
                 ? await db.AttestationCampaigns.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Name, c.Deadline }).FirstOrDefaultAsync(ct)
