@@ -10,6 +10,7 @@ using GovernanceDashboard.Ingestion;
 using GovernanceDashboard.Inventory;
 using GovernanceDashboard.Metrics;
 using GovernanceDashboard.People;
+using GovernanceDashboard.Reporting;
 using GovernanceDashboard.Secrets;
 using GovernanceDashboard.Workflows;
 using GovernanceDashboard.Workflows.Remediation;
@@ -36,10 +37,12 @@ public static class Composition
         builder.Services.AddSingleton<ExposureList>();
         builder.Services.AddSingleton<TokenDetails>();
         builder.Services.AddSingleton<PeopleDirectory>();
+        builder.Services.AddSingleton<Settings.SettingsStore>();
         builder.Services.AddSingleton<ImportService>();
         builder.Services.AddSingleton<UploadSpool>();
         builder.AddGovernanceWorkflows();
         builder.AddGovernanceRemediation();
+        builder.AddGovernanceReporting();
         return builder;
     }
 
@@ -52,7 +55,11 @@ public static class Composition
         builder.AddProxySupport();
         builder.AddWorkflowSchedules();
         builder.AddRemediationWorkers();
+        builder.AddReportSchedule();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // Ctrl+C stops the app within seconds: open Blazor circuits (WebSockets) and requests still in flight would otherwise
+        // hold the shutdown for the host's default 30 s. Background services stop on their cancellation token well before.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         // Masks carry "…": emit it as a character, not &#x2026; (markup characters stay encoded).
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));

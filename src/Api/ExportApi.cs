@@ -23,21 +23,14 @@ public static class ExportApi
         {
             var (filter, error) = await QueryFilters.TokenFilterAsync(http, authz);
             if (filter is null) return Results.Problem(error, statusCode: StatusCodes.Status400BadRequest);
-            return CsvFile("tokens",
-                ["id", "mask", "platform", "kind", "status", "write", "owner", "owner_active", "suggested_owner", "account", "organizations", "first_seen", "last_seen", "secret_available"],
-                inventory.AllAsync(filter, ct: ct).Select(t => new object?[] { t.Id, t.Mask, t.Platform, t.Kind, t.Status, t.WriteCapability, t.Owner,
-                    t.Owner is null ? null : t.OwnerActive, t.SuggestedOwner, t.Account, t.Organizations, t.FirstSeenAt, t.LastSeenAt, t.Identified }));
+            return CsvFile("tokens", ListCsv.TokenColumns, inventory.AllAsync(filter, ct: ct).Select(ListCsv.TokenCells));
         });
 
         export.MapGet("/exposures.csv", async (HttpContext http, IAuthorizationService authz, ExposureList exposures, CancellationToken ct) =>
         {
             var (filter, error) = await QueryFilters.ExposureFilterAsync(http, authz);
             if (filter is null) return Results.Problem(error, statusCode: StatusCodes.Status400BadRequest);
-            return CsvFile("exposures",
-                ["id", "token_id", "mask", "platform", "kind", "severity", "state", "detected_at", "closed_at", "owner", "team", "age_hours", "sla_hours", "sla_hours_left", "time_to_remediate_hours", "dismissal_reason"],
-                AllExposures(exposures, filter, ct).Select(e => new object?[] { e.Id, e.TokenId, e.Mask, e.Platform, e.Kind, e.Severity, e.State, e.DetectedAt,
-                    e.ClosedAt, e.Owner, e.Team, Math.Round(e.AgeHours, 2), e.SlaHours, e.State == Domain.ExposureState.Open ? Math.Round(e.HoursLeft, 2) : null,
-                    e.TtrHours is { } h ? Math.Round(h, 2) : null, e.DismissalReason }));
+            return CsvFile("exposures", ListCsv.ExposureColumns, AllExposures(exposures, filter, ct).Select(ListCsv.ExposureCells));
         });
 
         export.MapGet("/teams.csv", async (string? asOf, string? from, MetricsService metrics, CancellationToken ct) =>
@@ -45,14 +38,8 @@ public static class ExportApi
             if (!Instants.TryParse(asOf, out var at)) return ApiArguments.BadInstant("asOf");
             if (!Instants.TryParse(from, out var start)) return ApiArguments.BadInstant("from");
             var byTeam = await metrics.ComputeByTeamAsync(at, start, ct);
-            return CsvFile("teams",
-                ["team", "active_tokens", "owner_coverage", "orphaned", "write_ratio", "justified_ratio", "open_exposures", "breached", "median_ttr_hours", "p90_ttr_hours", "within_sla_ratio"],
-                byTeam.Teams.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new object?[]
-                {
-                    t.Key, t.Value.Tokens.Active, t.Value.OwnerCoverage.Ratio, t.Value.OwnerCoverage.Orphaned, t.Value.WriteScope.Ratio,
-                    t.Value.WriteScope.JustifiedRatio, t.Value.Exposures.Open, t.Value.Exposures.Breached, t.Value.TimeToRemediate.MedianHours,
-                    t.Value.TimeToRemediate.P90Hours, t.Value.TimeToRemediate.WithinSlaRatio,
-                }).ToAsyncEnumerable());
+            return CsvFile("teams", ListCsv.TeamColumns,
+                byTeam.Teams.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => ListCsv.TeamCells((t.Key, t.Value))).ToAsyncEnumerable());
         }).RequireAuthorization(Policies.ReadReports);
 
         export.MapGet("/imports.csv", (IDbContextFactory<GovernanceDbContext> dbFactory, CancellationToken ct) =>

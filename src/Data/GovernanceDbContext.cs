@@ -23,6 +23,7 @@ public class GovernanceDbContext(DbContextOptions<GovernanceDbContext> options) 
     public DbSet<WriteScopeDecision> WriteScopeDecisions => Set<WriteScopeDecision>();
     public DbSet<OwnershipTransfer> OwnershipTransfers => Set<OwnershipTransfer>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<NotificationAttachment> NotificationAttachments => Set<NotificationAttachment>();
     public DbSet<MetricSnapshot> MetricSnapshots => Set<MetricSnapshot>();
     public DbSet<AttestationCampaign> AttestationCampaigns => Set<AttestationCampaign>();
     public DbSet<AttestationTask> AttestationTasks => Set<AttestationTask>();

@@ -18,4 +18,7 @@ public class Notification
     public DateTimeOffset? SentAt { get; set; }
     public int SendAttempts { get; set; }
     public string? LastError { get; set; }
+
+    /// <summary>Files mailed with the message (none for most kinds); the in-app list shows the message without them.</summary>
+    public List<NotificationAttachment> Attachments { get; set; } = [];
 }

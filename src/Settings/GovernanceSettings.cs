@@ -47,6 +47,13 @@ public sealed record GovernanceSettings
     /// <summary>As <see cref="AutoRevokeHuggingFace"/> for GitHub (<c>Remediation:AutoRevoke:GitHub</c>).</summary>
     public string? AutoRevokeGitHub { get; init; }
 
+    /// <summary>How often the management report is mailed: "Monthly" (the calendar month before), "Weekly" (the Monday-to-Sunday
+    /// week before) or "Off". Nothing is mailed while <see cref="ReportRecipients"/> is empty.</summary>
+    public string ReportFrequency { get; init; } = "Monthly";
+
+    /// <summary>Comma-separated e-mail addresses of the people who receive the scheduled report (active, with a reading role).</summary>
+    public string ReportRecipients { get; init; } = "";
+
     public double SlaHoursFor(Severity severity) => severity switch
     {
         Severity.Critical => SlaCriticalHours,
@@ -64,6 +71,16 @@ public sealed record GovernanceSettings
         foreach (var p in Properties)
             if (rows.TryGetValue(p.Name, out var raw)) p.SetValue(settings, Convert.ChangeType(raw, p.PropertyType, CultureInfo.InvariantCulture));
         return (GovernanceSettings)settings;
+    }
+
+    /// <summary><paramref name="current"/> with every property that differs between <paramref name="original"/> and
+    /// <paramref name="edited"/> taken from <paramref name="edited"/>.</summary>
+    public static GovernanceSettings Merge(GovernanceSettings current, GovernanceSettings original, GovernanceSettings edited)
+    {
+        object merged = current with { };
+        foreach (var p in Properties)
+            if (!Equals(p.GetValue(original), p.GetValue(edited))) p.SetValue(merged, p.GetValue(edited));
+        return (GovernanceSettings)merged;
     }
 
     /// <summary>Saves what differs from the stored settings, one audit event per change.</summary>

@@ -17,6 +17,7 @@ public static class WorkflowRegistration
         builder.Services.AddSingleton<Notifier>();
         builder.Services.AddSingleton<WriteScopeService>();
         builder.Services.AddSingleton<OwnershipService>();
+        builder.Services.AddSingleton<OwnershipRules>();
         builder.Services.AddSingleton<AttestationService>();
         builder.Services.AddSingleton<GrantExpiryService>();
         builder.Services.AddSingleton<RequestEscalationService>();

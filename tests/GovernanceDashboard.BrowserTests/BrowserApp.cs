@@ -56,7 +56,7 @@ public sealed class BrowserApp : IAsyncLifetime
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
         await page.GotoAsync("/login");
-        await page.SelectOptionAsync("[data-testid=person-select]", email);
+        await page.FillAsync("[data-testid=person-select]", email);
         await page.ClickAsync("[data-testid=sign-in]");
         await WaitForCircuitAsync(page);
         return page;

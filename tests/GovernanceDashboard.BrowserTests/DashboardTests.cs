@@ -16,7 +16,6 @@ public class DashboardTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.Locator("#exposure-trend-chart .main-svg").First.WaitForAsync();
         Assert.True(await page.Locator("#exposure-trend-chart .bars path").CountAsync() > 0, "the chart drew no bars");
         await Assertions.Expect(page.Locator("[data-testid=signed-in-person]")).ToContainTextAsync("Alex Analyst");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("overview.png"), FullPage = false });
 
         // Tokens: the inventory grid, paged on the server.
         await page.GetByRole(AriaRole.Link, new() { Name = "Tokens", Exact = true }).ClickAsync();
@@ -67,21 +66,4 @@ public class DashboardTests(BrowserApp app) : IClassFixture<BrowserApp>
     private static string TruffleHogLine(string secret, string file, int line) =>
         "{\"SourceMetadata\":{\"Data\":{\"Github\":{\"repository\":\"https://github.com/acme/upload\",\"file\":\"" + file + "\",\"line\":" + line
         + "}}},\"DetectorName\":\"HuggingFace\",\"Verified\":false,\"Raw\":\"" + secret + "\"}";
-
-    /// <summary>
-    /// The README's screenshot lives in the repository, but the test command must leave the working tree clean: the
-    /// screenshot goes to the test's output folder, and into wwwroot/docs only when UPDATE_SCREENSHOTS=1 asks for it.
-    /// </summary>
-    private static string ScreenshotPath(string name)
-    {
-        var target = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1")
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GovernanceDashboard.sln"))) dir = dir.Parent;
-            if (dir is not null) target = Path.Combine(dir.FullName, "wwwroot", "docs");
-        }
-        Directory.CreateDirectory(target);
-        return Path.Combine(target, name);
-    }
 }

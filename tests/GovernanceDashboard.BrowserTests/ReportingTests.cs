@@ -54,4 +54,44 @@ public class ReportingTests(BrowserApp app) : IClassFixture<BrowserApp>
         var writeColumn = Array.IndexOf(header, "write");
         Assert.All(lines.Skip(1).Where(l => l.Length > 0), l => Assert.Equal("Write", l.Split(',')[writeColumn]));
     }
+
+    [Fact]
+    public async Task A_30_day_report_draws_30_days_and_a_past_month_draws_that_month()
+    {
+        var page = await app.SignedInPageAsync("sec.auditor@acme.example");
+
+        await page.GotoAsync("/reports");
+        await BrowserApp.WaitForCircuitAsync(page);
+        var days = await TrendDaysAsync(page);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.Equal(30, days.Count);
+        Assert.Equal(today.AddDays(-29), days[0]);
+        Assert.Equal(today, days[^1]);
+        await Assertions.Expect(page.Locator("[data-testid=team-order-rule]")).ToContainTextAsync("lowest owner coverage");
+        await Assertions.Expect(page.Locator("[data-testid=attestation-progress]")).ToContainTextAsync("Attestation progress");
+        await Assertions.Expect(page.Locator("[data-testid=unowned]")).ToContainTextAsync("Tokens with no owner");
+
+        // A past month, by its address (as the mailed link opens it): the chart spans that month, no more.
+        var month = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+        await page.GotoAsync($"/reports?from={month:yyyy-MM-dd}&to={month.AddMonths(1).AddDays(-1):yyyy-MM-dd}");
+        await BrowserApp.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=report] h5")).ToContainTextAsync($"{month:yyyy-MM-dd} to");
+        var monthDays = await TrendDaysAsync(page);
+        Assert.Equal(month, monthDays[0]);
+        Assert.Equal(month.AddMonths(1).AddDays(-1), monthDays[^1]);
+        Assert.Equal(month.AddMonths(1).DayNumber - month.DayNumber, monthDays.Count);
+
+        // The definitions the report links to are the repository's docs/metrics.md.
+        await page.Locator("[data-testid=definitions-link]").ClickAsync();
+        await page.WaitForURLAsync("**/definitions");
+        await Assertions.Expect(page.Locator("[data-testid=definitions] h1")).ToHaveTextAsync("Metric definitions");
+    }
+
+    /// <summary>The distinct days on the trend chart's x axis, as plotly.js holds them.</summary>
+    private static async Task<List<DateOnly>> TrendDaysAsync(IPage page)
+    {
+        await page.Locator("#report-trend-chart .main-svg").First.WaitForAsync();
+        var x = await page.EvaluateAsync<string[]>("() => document.getElementById('report-trend-chart').data.flatMap(t => t.x)");
+        return x.Select(d => DateOnly.ParseExact(d[..10], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Distinct().Order().ToList();
+    }
 }

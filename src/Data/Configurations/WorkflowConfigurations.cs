@@ -27,6 +27,16 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Property(n => n.LastError).HasMaxLength(1000);
         builder.HasIndex(n => new { n.PersonId, n.ReadAt });
         builder.HasIndex(n => n.SentAt);
+        builder.HasMany(n => n.Attachments).WithOne(a => a.Notification).HasForeignKey(a => a.NotificationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class NotificationAttachmentConfiguration : IEntityTypeConfiguration<NotificationAttachment>
+{
+    public void Configure(EntityTypeBuilder<NotificationAttachment> builder)
+    {
+        builder.Property(a => a.FileName).HasMaxLength(200);
+        builder.Property(a => a.ContentType).HasMaxLength(100);
     }
 }
 

@@ -19,4 +19,5 @@ public static class NotificationKinds
     public const string SlaBreached = "exposure.sla.breached";
     public const string RiskAcceptanceExpired = "exposure.risk.expired";
     public const string RevocationSent = "revocation.sent";
+    public const string ReportMailed = "report.scheduled";
 }

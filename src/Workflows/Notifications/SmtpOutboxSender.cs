@@ -1,6 +1,9 @@
-using System.Net;
-using System.Net.Mail;
 using GovernanceDashboard.Data;
+using GovernanceDashboard.Domain;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +25,7 @@ public sealed class SmtpOptions
     public bool Enabled => !string.IsNullOrWhiteSpace(Host);
 }
 
-/// <summary>Mails the outbox's unsent messages over SMTP when it is configured; the in-app list works without it.</summary>
+/// <summary>Mails the outbox's unsent messages over SMTP (MailKit) when it is configured; the in-app list works without it.</summary>
 public sealed class SmtpOutboxSender(IDbContextFactory<GovernanceDbContext> dbFactory, IOptionsMonitor<SmtpOptions> smtp,
     IOptions<WorkflowScheduleOptions> schedule, TimeProvider clock, ILogger<SmtpOutboxSender> logger)
     : PeriodicWorkflowService(clock, logger)
@@ -40,14 +43,20 @@ public sealed class SmtpOutboxSender(IDbContextFactory<GovernanceDbContext> dbFa
         if (!options.Enabled) return 0;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var pending = await db.Notifications.Include(n => n.Person)
+        var pending = await db.Notifications.Include(n => n.Person).Include(n => n.Attachments)
             .Where(n => n.SentAt == null && n.SendAttempts < MaxAttempts)
-            .OrderBy(n => n.Id).Take(Batch).ToListAsync(ct);
+            .OrderBy(n => n.Id).Take(Batch).AsSplitQuery().ToListAsync(ct);
         if (pending.Count == 0) return 0;
 
-        using var client = new SmtpClient(options.Host, options.Port) { EnableSsl = options.EnableSsl, Timeout = 30_000 };
-        if (!string.IsNullOrEmpty(options.UserName))
-            client.Credentials = new NetworkCredential(options.UserName, options.Password);
+        using var client = new SmtpClient { Timeout = 30_000 };
+        if (await ConnectAsync(client, options, ct) is { } refused)
+        {
+            // Nothing could be sent this round: each message counts the attempt, so a server that never answers ends in
+            // "in the app only" rather than in an endless retry.
+            foreach (var n in pending) Failed(n, refused);
+            await db.SaveChangesAsync(ct);
+            return 0;
+        }
 
         var sent = 0;
         foreach (var n in pending)
@@ -61,28 +70,83 @@ public sealed class SmtpOutboxSender(IDbContextFactory<GovernanceDbContext> dbFa
             {
                 try
                 {
-                    using var message = new MailMessage(options.From, person.Email, n.Subject, BodyOf(n.Body, n.Link, options.DashboardUrl))
-                    {
-                        // Masks carry "…": UTF-8 keeps them readable in every client.
-                        SubjectEncoding = System.Text.Encoding.UTF8,
-                        BodyEncoding = System.Text.Encoding.UTF8,
-                        BodyTransferEncoding = System.Net.Mime.TransferEncoding.QuotedPrintable,
-                    };
-                    await client.SendMailAsync(message, ct);
+                    using var message = MessageOf(n, person.Email, options);
+                    await client.SendAsync(message, ct);
                     n.SentAt = now;
                     sent++;
                 }
-                catch (Exception ex) when (ex is SmtpException or InvalidOperationException or FormatException or IOException)
+                catch (Exception ex) when (ex is SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException
+                    or ParseException or FormatException or IOException)
                 {
-                    n.SendAttempts++;
-                    n.LastError = ex.Message.Length > 1000 ? ex.Message[..1000] : ex.Message;
-                    logger.LogWarning("Mail to person {PersonId} failed (attempt {Attempt}): {Error}", n.PersonId, n.SendAttempts, ex.Message);
+                    Failed(n, ex.Message);
+                    // A broken connection is not the next message's fault: reconnect before it.
+                    if (!client.IsConnected && await ConnectAsync(client, options, ct) is { } again)
+                    {
+                        foreach (var rest in pending.Where(m => m.SentAt == null && m != n && m.Id > n.Id)) Failed(rest, again);
+                        await db.SaveChangesAsync(ct);
+                        return sent;
+                    }
                 }
             }
             // Saved one by one: a crash half-way must not mail the same message twice.
             await db.SaveChangesAsync(ct);
         }
+        await client.DisconnectAsync(quit: true, ct);
         return sent;
+    }
+
+    /// <summary>Connects and signs in; returns why not, or null when connected.</summary>
+    private async Task<string?> ConnectAsync(SmtpClient client, SmtpOptions options, CancellationToken ct)
+    {
+        try
+        {
+            // EnableSsl: TLS from the first byte on 465 (SMTPS), STARTTLS required elsewhere; otherwise plain, as before.
+            var security = !options.EnableSsl ? SecureSocketOptions.None
+                : options.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls;
+            await client.ConnectAsync(options.Host!, options.Port, security, ct);
+            if (!string.IsNullOrEmpty(options.UserName)) await client.AuthenticateAsync(options.UserName, options.Password ?? "", ct);
+            return null;
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or SmtpCommandException or SmtpProtocolException
+            or AuthenticationException or System.Security.Authentication.AuthenticationException or SslHandshakeException)
+        {
+            logger.LogWarning("SMTP server {Host}:{Port} unavailable: {Error}", options.Host, options.Port, ex.Message);
+            return ex.Message;
+        }
+    }
+
+    private void Failed(Notification n, string error)
+    {
+        n.SendAttempts++;
+        n.LastError = error.Length > 1000 ? error[..1000] : error;
+        logger.LogWarning("Mail to person {PersonId} failed (attempt {Attempt}): {Error}", n.PersonId, n.SendAttempts, error);
+    }
+
+    /// <summary>The message as mailed: its text with the absolute link, and its files as attachments.</summary>
+    public static MimeMessage MessageOf(Notification n, string to, SmtpOptions options)
+    {
+        var message = new MimeMessage { Subject = n.Subject };
+        message.From.Add(MailboxAddress.Parse(options.From));
+        message.To.Add(MailboxAddress.Parse(to));
+        // Quoted-printable UTF-8: masks carry "…" and stay readable in every client.
+        var text = new TextPart(MimeKit.Text.TextFormat.Plain) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        text.SetText(System.Text.Encoding.UTF8, BodyOf(n.Body, n.Link, options.DashboardUrl));
+        if (n.Attachments.Count == 0)
+        {
+            message.Body = text;
+            return message;
+        }
+        var mixed = new Multipart("mixed") { text };
+        foreach (var a in n.Attachments)
+            mixed.Add(new MimePart(ContentType.Parse(a.ContentType))
+            {
+                Content = new MimeContent(new MemoryStream(a.Content)),
+                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = a.FileName,
+            });
+        message.Body = mixed;
+        return message;
     }
 
     private static string BodyOf(string body, string? link, string? dashboardUrl)

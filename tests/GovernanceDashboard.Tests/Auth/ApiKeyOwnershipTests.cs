@@ -67,6 +67,7 @@ public class ApiKeyOwnershipTests
         {
             services.AddSingleton(factory);
             services.AddSingleton(host.Services.GetRequiredService<PeopleDirectory>());
+            services.AddSingleton(host.Services.GetRequiredService<GovernanceDashboard.Settings.SettingsStore>());
             services.AddSingleton(host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>());
         });
         ctx.Render<MudPopoverProvider>();

@@ -44,6 +44,7 @@ public class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixApp app) : 
         ["PAGE /attestations"] = ("LAAAAA", null),
         ["PAGE /attestations/{Id:int}"] = ("LAAAAA", "/attestations/{campaign}"),
         ["PAGE /notifications"] = ("LAAAAA", null),
+        ["PAGE /definitions"] = ("LAAAAA", null),
         // Pages by role.
         ["PAGE /reports"] = ("LDAAAA", null),
         ["PAGE /teams"] = ("LDAAAA", null),
@@ -51,6 +52,7 @@ public class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixApp app) : 
         ["PAGE /imports"] = ("LDADDA", null),
         ["PAGE /audit"] = ("LDDDAA", null),
         ["PAGE /settings"] = ("LDDDDA", null),
+        ["PAGE /ownership-rules"] = ("LDDDDA", null),
 
         // Sign-in and out.
         ["POST /auth/local"] = ("AAAAAA", null),

@@ -47,6 +47,14 @@ public sealed class DashboardProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends SIGINT, as Ctrl+C in the terminal does, and returns the process to wait for.</summary>
+    public Process Interrupt()
+    {
+        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        return _process;
+    }
+
     /// <summary>Kills the process as a crash or an operator's kill -9 would.</summary>
     public async Task KillAsync()
     {

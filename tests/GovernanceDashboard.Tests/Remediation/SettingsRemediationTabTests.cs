@@ -26,6 +26,7 @@ public class SettingsRemediationTabTests
         ctx.Services.AddSingleton<IConfiguration>(configuration);
         ctx.Services.AddSingleton(store.Factory);
         ctx.Services.AddSingleton(new PeopleDirectory(store.Factory));
+        ctx.Services.AddSingleton(new GovernanceDashboard.Settings.SettingsStore(store.Factory));
         ctx.Services.AddMudServices();
         var auth = ctx.AddAuthorization();
         auth.SetAuthorized("Admin");

@@ -370,6 +370,36 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
                     b.ToTable("Notifications");
                 });
 
+            modelBuilder.Entity("GovernanceDashboard.Domain.NotificationAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NotificationId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NotificationId");
+
+                    b.ToTable("NotificationAttachments");
+                });
+
             modelBuilder.Entity("GovernanceDashboard.Domain.Occurrence", b =>
                 {
                     b.Property<long>("Id")
@@ -1060,6 +1090,17 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
                     b.Navigation("Person");
                 });
 
+            modelBuilder.Entity("GovernanceDashboard.Domain.NotificationAttachment", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Notification", "Notification")
+                        .WithMany("Attachments")
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Notification");
+                });
+
             modelBuilder.Entity("GovernanceDashboard.Domain.Occurrence", b =>
                 {
                     b.HasOne("GovernanceDashboard.Domain.ScanImport", "Import")
@@ -1184,6 +1225,11 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
             modelBuilder.Entity("GovernanceDashboard.Domain.AttestationCampaign", b =>
                 {
                     b.Navigation("Tasks");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.Notification", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.Token", b =>
