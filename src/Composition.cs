@@ -11,6 +11,7 @@ using GovernanceDashboard.Inventory;
 using GovernanceDashboard.Metrics;
 using GovernanceDashboard.People;
 using GovernanceDashboard.Secrets;
+using GovernanceDashboard.Sync;
 using GovernanceDashboard.Workflows;
 using GovernanceDashboard.Workflows.Remediation;
 using MudBlazor.Services;
@@ -40,6 +41,7 @@ public static class Composition
         builder.Services.AddSingleton<UploadSpool>();
         builder.AddGovernanceWorkflows();
         builder.AddGovernanceRemediation();
+        builder.AddGitHubSync();
         return builder;
     }
 
@@ -52,6 +54,7 @@ public static class Composition
         builder.AddProxySupport();
         builder.AddWorkflowSchedules();
         builder.AddRemediationWorkers();
+        builder.AddGitHubSyncWorkers();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // Masks carry "…": emit it as a character, not &#x2026; (markup characters stay encoded).
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>

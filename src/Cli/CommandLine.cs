@@ -14,6 +14,7 @@ public static class CommandLine
         ["audit"] = AuditVerb.RunAsync,
         ["revoke"] = RevokeVerb.RunAsync,
         ["validate"] = ValidateVerb.RunAsync,
+        ["sync"] = SyncVerb.RunAsync,
     };
 
     /// <summary>One line per verb, for --help and for a mistyped command.</summary>
@@ -29,6 +30,7 @@ public static class CommandLine
           audit verify                                            checks the audit chain (0 intact, 3 broken)
           revoke --exposure ID [--json]                           revokes an exposure's token through its platform
           validate --token ID [--json]                            checks a token against its platform
+          sync alerts [--org NAME] [--json]                       pulls GitHub's secret scanning alerts now
         """;
 
     /// <summary>Anything but settings (which start with "--") is a command: a verb, --help, or a mistake that must not start the dashboard.</summary>
