@@ -102,6 +102,24 @@ public sealed class DeliveryQueue(IDbContextFactory<GovernanceDbContext> dbFacto
         {
             return await RetryAsync(delivery, attempts, "GitHub could not be reached: " + ex.Message, null, ct);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The host is stopping: give the claim back, so the next start takes the delivery at once rather than after the lease.
+            await ReleaseAsync(delivery);
+            throw;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Anything else (the store busy, an import that failed): the delivery keeps its place and retries with backoff.
+            return await RetryAsync(delivery, attempts, $"{ex.GetType().Name}: {ex.Message}", null, ct);
+        }
+    }
+
+    private async Task ReleaseAsync(WebhookDelivery delivery)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        await db.WebhookDeliveries.Where(d => d.Id == delivery.Id && d.State == DeliveryState.Queued)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.NextAttemptAt, delivery.NextAttemptAt), CancellationToken.None);
     }
 
     /// <summary>The automatic revocations this delivery's alert queued learn when the webhook arrived: the Exposures list and the

@@ -45,7 +45,12 @@ public sealed class GitHubAppConnection(IHttpClientFactory httpFactory, IOptions
             Issuer = Options.Id.ToString(CultureInfo.InvariantCulture),
             IssuedAt = now.AddSeconds(-60),
             Expires = now.AddMinutes(9),
-            SigningCredentials = new SigningCredentials(SigningKey(), SecurityAlgorithms.RsaSha256),
+            // Not the library's process-wide cache of signature providers: it keys them by the key's material, so a second connection
+            // with the same key (a restarted host in the same process) would be handed one holding this connection's disposed RSA.
+            SigningCredentials = new SigningCredentials(SigningKey(), SecurityAlgorithms.RsaSha256)
+            {
+                CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false },
+            },
         });
     }
 
