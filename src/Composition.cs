@@ -12,6 +12,7 @@ using GovernanceDashboard.Metrics;
 using GovernanceDashboard.People;
 using GovernanceDashboard.Reporting;
 using GovernanceDashboard.Secrets;
+using GovernanceDashboard.Sync;
 using GovernanceDashboard.Workflows;
 using GovernanceDashboard.Workflows.Remediation;
 using MudBlazor.Services;
@@ -43,6 +44,7 @@ public static class Composition
         builder.AddGovernanceWorkflows();
         builder.AddGovernanceRemediation();
         builder.AddGovernanceReporting();
+        builder.AddGitHubSync();
         return builder;
     }
 
@@ -56,6 +58,7 @@ public static class Composition
         builder.AddWorkflowSchedules();
         builder.AddRemediationWorkers();
         builder.AddReportSchedule();
+        builder.AddGitHubSyncWorkers();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // Ctrl+C stops the app within seconds: open Blazor circuits (WebSockets) and requests still in flight would otherwise
         // hold the shutdown for the host's default 30 s. Background services stop on their cancellation token well before.

@@ -40,7 +40,7 @@ public static class ExposuresApi
                     dismissalReason = e.DismissalReason, dismissedUntil = e.DismissedUntil,
                     // The revocation through the platform: none, queued, requested (accepted by the platform) or failed.
                     remediation = remediation.TryGetValue(e.Id, out var r) ? r.State : "none",
-                    lastError = r?.LastError, nextAttemptAt = r?.NextAttemptAt, revocationSentAt = r?.SentAt,
+                    lastError = r?.LastError, nextAttemptAt = r?.NextAttemptAt, revocationSentAt = r?.SentAt, alertReceivedAt = r?.AlertReceivedAt,
                 }),
                 total = result.Total, page = result.Page, pageSize = result.PageSize,
             });

@@ -15,6 +15,8 @@ public static class GovernanceApi
         app.MapAttestationsApi();
         app.MapAuditApi();
         app.MapRemediationApi();
+        app.MapSyncApi();
+        app.MapWebhooksApi();
         return app;
     }
 }

@@ -13,6 +13,9 @@ public sealed class RateLimitSettings
 
     /// <summary>API and export requests per signed-in person (or, before sign-in, per client address) and minute.</summary>
     public int ApiPerMinute { get; set; } = 600;
+
+    /// <summary>GitHub webhook deliveries (<c>/api/webhooks</c>, anonymous until their signature is checked) per client address and minute.</summary>
+    public int WebhooksPerMinute { get; set; } = 1200;
 }
 
 /// <summary>ASP.NET Core rate limiting on sign-in and on the API; a refused request gets 429 with Retry-After.</summary>
@@ -38,6 +41,8 @@ public static class RateLimits
                 var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
                 if (path.StartsWithSegments("/auth") || path.StartsWithSegments(callbackPath))
                     return Partition("signin:" + address, limits.SignInPerMinute);
+                if (path.StartsWithSegments("/api/webhooks"))
+                    return Partition("webhook:" + address, limits.WebhooksPerMinute);
                 if (path.StartsWithSegments("/api") || path.StartsWithSegments("/export"))
                 {
                     // After authentication: a person's keys and sessions share one budget; wrong keys count against the address.

@@ -32,6 +32,8 @@ public class GovernanceDbContext(DbContextOptions<GovernanceDbContext> options) 
     public DbSet<Setting> Settings => Set<Setting>();
     public DbSet<RevocationRequest> RevocationRequests => Set<RevocationRequest>();
     public DbSet<RevocationCall> RevocationCalls => Set<RevocationCall>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<GitHubSyncState> GitHubSyncStates => Set<GitHubSyncState>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

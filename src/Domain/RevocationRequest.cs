@@ -28,6 +28,10 @@ public class RevocationRequest
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastAttemptAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>When GitHub's webhook about the alert that opened the exposure arrived (pushed alerts only): with
+    /// <see cref="SentAt"/>, how fast a leak was revoked after GitHub saw it.</summary>
+    public DateTimeOffset? AlertReceivedAt { get; set; }
 }
 
 /// <summary>One HTTP call to a platform's revocation API, written before the call is made: GitHub allows 60 an hour, and

@@ -39,7 +39,7 @@ public static class PlatformsRegistration
         return builder;
     }
 
-    private static Uri BaseUrl(IConfiguration configuration, string key, string fallback)
+    internal static Uri BaseUrl(IConfiguration configuration, string key, string fallback)
     {
         var text = configuration[key];
         var value = string.IsNullOrWhiteSpace(text) ? fallback : text.Trim();
@@ -50,7 +50,7 @@ public static class PlatformsRegistration
             : throw new InvalidOperationException($"{key} must be an absolute http(s) URL.");
     }
 
-    private static void Configure(HttpClient client, Uri baseUrl)
+    internal static void Configure(HttpClient client, Uri baseUrl)
     {
         client.BaseAddress = baseUrl;
         // The resilience handler's total timeout governs; this is only a backstop.

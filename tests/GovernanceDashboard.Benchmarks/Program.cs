@@ -6,6 +6,7 @@ return args switch
     ["imports", .. var rest] => await ImportsBenchmark.RunAsync(rest),
     ["metrics", .. var rest] => await MetricsBenchmark.RunAsync(rest),
     ["revocations", .. var rest] => await RevocationBenchmark.RunAsync(rest),
+    ["webhooks", .. var rest] => await WebhookBenchmark.RunAsync(rest),
     ["run-import", var file, var workDirectory] => await ImportRun.RunAsync(file, workDirectory),
     ["run-floor", var file, var workDirectory, .. var pragmas] => await FloorRun.RunAsync(file, workDirectory, pragmas is [var p] ? p : null),
     ["generate", var file, var records, .. var more] => await GenerateAsync(file, int.Parse(records, System.Globalization.CultureInfo.InvariantCulture),
@@ -26,6 +27,7 @@ static async Task<int> UsageAsync()
         usage: dotnet run -c Release --project tests/GovernanceDashboard.Benchmarks -- imports [--records 100000,1000000] [--seed N] [--keep] [--floor-pragmas SQL]
                ... -- metrics [--tokens 1000000] [--store DIR] [--no-browser] [--delete]   (metrics object, grid pages, Overview render on a large store)
                ... -- revocations [--exposures 10000]   (commit → last automatic revocation request at a stub platform)
+               ... -- webhooks [--deliveries 100]       (GitHub webhook sent → its automatic revocation request at a stub, median)
                ... -- generate FILE RECORDS [SEED]     (writes a TruffleHog v3 JSON-lines file only)
         """);
     return 1;

@@ -26,9 +26,14 @@ public sealed record RevokeResult(int ExposureId, RevokeOutcome Outcome, long? R
     public bool IsQueued => Outcome is RevokeOutcome.Queued or RevokeOutcome.AlreadyRequested;
 }
 
-/// <summary>An exposure's remediation through the platform as lists show it: none, queued, requested (accepted by the platform) or failed.</summary>
-public sealed record RemediationStatus(int ExposureId, string State, string? LastError, int Attempts, DateTimeOffset? NextAttemptAt, DateTimeOffset? SentAt)
+/// <summary>An exposure's remediation through the platform as lists show it: none, queued, requested (accepted by the platform) or failed;
+/// for an alert GitHub pushed, when its webhook arrived (<see cref="AlertReceivedAt"/>).</summary>
+public sealed record RemediationStatus(int ExposureId, string State, string? LastError, int Attempts, DateTimeOffset? NextAttemptAt, DateTimeOffset? SentAt,
+    DateTimeOffset? AlertReceivedAt = null)
 {
+    /// <summary>From GitHub's webhook to the revocation request, for a pushed alert revoked by the automatic policy.</summary>
+    public TimeSpan? WebhookToRequest => AlertReceivedAt is { } received && SentAt is { } sent ? sent - received : null;
+
     public static string StateOf(RevocationState state) => state switch
     {
         RevocationState.Sent => "requested",

@@ -113,10 +113,10 @@ public sealed class RevocationService(IDbContextFactory<GovernanceDbContext> dbF
         foreach (var chunk in exposureIds.Distinct().Chunk(500))
         {
             var rows = await db.RevocationRequests.AsNoTracking().Where(r => chunk.Contains(r.ExposureId)).OrderBy(r => r.Id)
-                .Select(r => new { r.ExposureId, r.State, r.LastError, r.Attempts, r.NextAttemptAt, r.SentAt }).ToListAsync(ct);
+                .Select(r => new { r.ExposureId, r.State, r.LastError, r.Attempts, r.NextAttemptAt, r.SentAt, r.AlertReceivedAt }).ToListAsync(ct);
             foreach (var r in rows)
                 statuses[r.ExposureId] = new RemediationStatus(r.ExposureId, RemediationStatus.StateOf(r.State), r.LastError, r.Attempts,
-                    r.State is RevocationState.Queued or RevocationState.Failed ? r.NextAttemptAt : null, r.SentAt);
+                    r.State is RevocationState.Queued or RevocationState.Failed ? r.NextAttemptAt : null, r.SentAt, r.AlertReceivedAt);
         }
         return statuses;
     }

@@ -95,6 +95,11 @@ public class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixApp app) : 
         // Revocation through the platforms and validation: Analysts and Admins.
         ["POST /api/exposures/{id:int}/revoke"] = ("LDADDA", "/api/exposures/{exposure}/revoke"),
         ["POST /api/exposures/revoke"] = ("LDADDA", null),
+        // GitHub's alerts pulled now: Admin only (the GitHub App is not configured here: 422, past authorisation).
+        ["POST /api/sync/alerts"] = ("LDDDDA", null),
+        // GitHub's webhook: anonymous, authenticated by its signature alone, so a session or an API key counts for nothing and
+        // every caller without a valid X-Hub-Signature-256 gets 401 (SyncWebhookTests checks a signed delivery is taken).
+        ["POST /api/webhooks/github"] = ("LLLLLL", null),
         ["POST /api/tokens/{id:int}/validate"] = ("LDADDA", "/api/tokens/{token}/validate"),
         ["GET /api/my/tokens"] = ("LAAAAA", null),
         ["GET /api/my/tokens/{id:int}/exposures"] = ("LAAAAA", "/api/my/tokens/{token}/exposures"),

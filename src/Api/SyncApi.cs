@@ -1,0 +1,45 @@
+using GovernanceDashboard.Auth;
+using GovernanceDashboard.Platforms.GitHubApp;
+using GovernanceDashboard.Sync;
+
+namespace GovernanceDashboard.Api;
+
+/// <summary>POST /api/sync/alerts?org=: pulls GitHub's secret scanning alerts now (Admin; session or API key).</summary>
+public static class SyncApi
+{
+    public static IEndpointRouteBuilder MapSyncApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/sync/alerts", async (string? org, AlertPuller puller, CancellationToken ct) =>
+        {
+            try
+            {
+                return WorkflowResults.Json(new { organizations = await puller.PullAsync(org, ct) });
+            }
+            catch (ArgumentException ex)
+            {
+                return WorkflowResults.BadRequest(ex.Message);
+            }
+            catch (GitHubConfigurationException ex)
+            {
+                return Results.Problem(ex.Message, title: "GitHub refused the configuration, or it is incomplete.", statusCode: StatusCodes.Status422UnprocessableEntity);
+            }
+            catch (GitHubRateLimitedException ex)
+            {
+                return RateLimited(ex);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException
+                or Polly.CircuitBreaker.BrokenCircuitException or System.Text.Json.JsonException)
+            {
+                return Results.Problem("GitHub could not be reached or gave an unreadable answer: " + ex.Message, statusCode: StatusCodes.Status502BadGateway);
+            }
+        }).RequireAuthorization(Policies.Administer).WithName("SyncAlerts");
+        return app;
+    }
+
+    private static IResult RateLimited(GitHubRateLimitedException ex)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling((ex.RetryAt - DateTimeOffset.UtcNow).TotalSeconds));
+        return Results.Problem(ex.Message, statusCode: StatusCodes.Status429TooManyRequests,
+            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds });
+    }
+}

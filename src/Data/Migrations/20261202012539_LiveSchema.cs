@@ -1,0 +1,85 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace GovernanceDashboard.src.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class LiveSchema : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "AlertReceivedAt",
+                table: "RevocationRequests",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "GitHubSyncStates",
+                columns: table => new
+                {
+                    Organization = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    HighWaterMark = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastPullAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastPullAlerts = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    LastErrorAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GitHubSyncStates", x => x.Organization);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookDeliveries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DeliveryId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Event = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Repository = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    AlertNumber = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    ProcessedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ImportId = table.Column<int>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookDeliveries", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_DeliveryId",
+                table: "WebhookDeliveries",
+                column: "DeliveryId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_State_NextAttemptAt",
+                table: "WebhookDeliveries",
+                columns: new[] { "State", "NextAttemptAt" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "GitHubSyncStates");
+
+            migrationBuilder.DropTable(
+                name: "WebhookDeliveries");
+
+            migrationBuilder.DropColumn(
+                name: "AlertReceivedAt",
+                table: "RevocationRequests");
+        }
+    }
+}
