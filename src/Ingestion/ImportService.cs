@@ -21,6 +21,9 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
     /// <summary>How many rejected records a summary lists (the count is always complete).</summary>
     public const int MaxListedRejections = 1000;
 
+    /// <summary>Progress is reported every this many records.</summary>
+    private const int ProgressEvery = 4096;
+
     private static readonly HashSet<string> ScanFormats = [ImportFormats.TruffleHog, ImportFormats.Gitleaks, ImportFormats.GitHubAlerts, ImportFormats.Sarif, ImportFormats.NoFindings];
 
     /// <summary>Imports a file on disk.</summary>
@@ -81,6 +84,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         await db.SaveChangesAsync(ct);
         // After the first write the import holds the store's write lock: exposures above this id are the ones it opens.
         var exposureFloor = await AutomaticRevocation.ExposureFloorAsync(db, ct);
+        var deferred = ScanFormats.Contains(format) ? await DeferredIndexes.DropAsync(db, file.Length, ct) : null;
 
         using var findings = new FindingWriter(db.Database.GetDbConnection(), tx.GetDbTransaction(), secrets, import.Id, scannedAt, now, db.Database.IsNpgsql());
         var directory = new DirectoryWriter(db, request.Actor, now);
@@ -88,6 +92,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         var rejectedCount = 0;
         var records = 0;
         var notSecret = 0;
+        using var namer = new FindingNamer(secrets);
         foreach (var item in Parsers.Parse(format, file))
         {
             ct.ThrowIfCancellationRequested();
@@ -100,7 +105,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
             var reason = item switch
             {
                 RejectedRecord r => r.Reason,
-                Finding f => findings.Write(f),
+                Finding f => findings.Write(f, namer.Name(f)),
                 PersonRow p => await WriteAsync(() => directory.WriteAsync(p, ct)),
                 OwnershipRow o => await WriteAsync(() => directory.WriteAsync(o, ct)),
                 _ => "unexpected record",
@@ -110,7 +115,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
                 rejectedCount++;
                 if (rejected.Count < MaxListedRejections) rejected.Add(new RejectedLine(item.Line, reason));
             }
-            if (records % 4096 == 0) progress?.Report(new ImportProgress(file.Position, file.Length, records));
+            if (records % ProgressEvery == 0) progress?.Report(new ImportProgress(file.Position, file.Length, records));
         }
         // Results that are not secret findings were never candidates: the share of rejections is of the findings.
         if (rejectedCount * 2 > records - notSecret)
@@ -118,6 +123,8 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
                 $"{rejectedCount} of {records - notSecret} records were rejected, more than half: the file was not imported. First: line {rejected[0].Line}: {rejected[0].Reason}",
                 rejected[0].Line);
         directory.EnsureAnActiveAdminRemains();
+        // Before anything reads tokens by owner, occurrences by import or exposures by state.
+        if (deferred is not null) await deferred.RestoreAsync(db, ct);
 
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(ct);
