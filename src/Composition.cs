@@ -36,8 +36,7 @@ public static class Composition
         builder.Services.AddSingleton<ExposureList>();
         builder.Services.AddSingleton<TokenDetails>();
         builder.Services.AddSingleton<PeopleDirectory>();
-        builder.Services.AddSingleton<ImportService>();
-        builder.Services.AddSingleton<UploadSpool>();
+        builder.AddIngestion();
         builder.AddGovernanceWorkflows();
         builder.AddGovernanceRemediation();
         return builder;

@@ -715,6 +715,10 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<string>("RejectedJson")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("RulesSaved")
                         .HasColumnType("INTEGER");
 
@@ -727,6 +731,11 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("TokensAssignedByRule")

@@ -19,7 +19,7 @@ public sealed record AlertOutcome(bool Remediate, string? DismissAs, DateTimeOff
 /// resolution) remediates the exposure at the scan time, the earliest time it is known.</remarks>
 public static class AlertStateRule
 {
-    public const string Scanner = "GitHub";
+    public const string Scanner = GitHubAlertsParser.Scanner;
     public const string Resolved = "resolved";
     public const string RevokedResolution = "revoked";
 
