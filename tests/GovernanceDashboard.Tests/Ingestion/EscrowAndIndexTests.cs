@@ -79,6 +79,8 @@ public class DeferredIndexTests
     [InlineData(300, 100_000, true)]
     [InlineData(1_000_000, 100_000, false)]
     [InlineData(50, 1_000, false)]
+    // A file of 728 MB: the rebuild's in-memory sorts would pass the memory goal.
+    [InlineData(0, 763_000_000, false)]
     public void Indexes_are_deferred_only_when_the_file_may_add_about_as_many_tokens_as_the_store_holds(long tokens, long fileBytes, bool expected) =>
         Assert.Equal(expected, DeferredIndexes.ShouldDefer(tokens, fileBytes));
 
