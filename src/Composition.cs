@@ -39,8 +39,7 @@ public static class Composition
         builder.Services.AddSingleton<TokenDetails>();
         builder.Services.AddSingleton<PeopleDirectory>();
         builder.Services.AddSingleton<Settings.SettingsStore>();
-        builder.Services.AddSingleton<ImportService>();
-        builder.Services.AddSingleton<UploadSpool>();
+        builder.AddIngestion();
         builder.AddGovernanceWorkflows();
         builder.AddGovernanceRemediation();
         builder.AddGovernanceReporting();

@@ -15,30 +15,21 @@ public static class ImportsApi
         // Kestrel's default body limit (~28.6 MiB) is raised to the setting on this endpoint alone (endpoint routing applies
         // the metadata before the body is read); every other endpoint keeps the default.
         var maxBytes = ImportUploads.MaxBytes(app.ServiceProvider.GetRequiredService<IConfiguration>());
-        app.MapPost("/api/imports", async (HttpContext http, ImportService imports, UploadSpool spool, IAuthorizationService authorization,
+        app.MapPost("/api/imports", async (HttpContext http, UploadImport uploads, IAuthorizationService authorization,
             string? format, string? scannedAt, string? fileName, CancellationToken ct) =>
         {
             if (!Instants.TryParse(scannedAt, out var at)) return ApiArguments.BadInstant("scannedAt");
-            if (http.Request.ContentLength > maxBytes) return TooLarge(maxBytes);
             var request = new ImportRequest(fileName ?? "api-upload", format, at, http.User.EmailOf())
             {
                 MayChangeDirectory = (await authorization.AuthorizeAsync(http.User, Policies.ImportDirectory)).Succeeded,
             };
-            SpooledUpload? spooled;
             try
             {
-                spooled = await spool.SpoolAsync(http.Request.Body, maxBytes, ct);
+                return Results.Json(await uploads.ImportAsync(http.Request.Body, http.Request.ContentLength, request, ct: ct), JsonFormat.Options);
             }
-            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            catch (UploadTooLargeException ex)
             {
-                // A body without a declared length that runs past the limit: Kestrel stops reading it.
-                return TooLarge(maxBytes);
-            }
-            if (spooled is null) return TooLarge(maxBytes);
-            await using var upload = spooled;
-            try
-            {
-                return Results.Json(await imports.ImportUploadAsync(upload, request, ct: ct), JsonFormat.Options);
+                return Results.Problem(ex.Message, title: "Upload too large", statusCode: StatusCodes.Status413PayloadTooLarge);
             }
             catch (ImportForbiddenException ex)
             {
@@ -54,7 +45,4 @@ public static class ImportsApi
             .WithMetadata(new RequestSizeLimitAttribute(maxBytes));
         return app;
     }
-
-    private static IResult TooLarge(long maxBytes) =>
-        Results.Problem(ImportUploads.TooLarge(maxBytes), title: "Upload too large", statusCode: StatusCodes.Status413PayloadTooLarge);
 }

@@ -1,9 +1,20 @@
 namespace GovernanceDashboard.Domain;
 
-/// <summary>The record of one imported file: what, who, when, and the counts of its summary.</summary>
+/// <summary>Whether an import's records were written, or the whole file was refused (nothing of it written).</summary>
+public enum ImportStatus
+{
+    Completed,
+    Rejected,
+}
+
+/// <summary>The record of one imported file: what, who, when, and the counts of its summary; or of a rejected file, with why.</summary>
 public class ScanImport
 {
     public int Id { get; set; }
+    public ImportStatus Status { get; set; }
+
+    /// <summary>Why the file was rejected (the message the person saw; never a secret). Null for a completed import.</summary>
+    public string? RejectionReason { get; set; }
     public required string Format { get; set; }
     public required string FileName { get; set; }
     public required string Sha256 { get; set; }

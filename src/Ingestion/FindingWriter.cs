@@ -1,9 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Importers;
+using GovernanceDashboard.Ingestion.Rules;
 using GovernanceDashboard.Platforms;
 using GovernanceDashboard.Secrets;
 
@@ -31,14 +30,12 @@ internal sealed class FindingWriter : IDisposable
     private readonly DbCommand _setStatus;
     private readonly long _nowMs;
     private readonly Dictionary<int, TouchedToken> _touched = [];
-    private readonly IncrementalHash _hmac;
-    private byte[] _utf8 = new byte[1024];
+    private EscrowBatch? _escrow;
 
     public FindingWriter(DbConnection connection, DbTransaction transaction, SecretProtector secrets, int importId, DateTimeOffset scannedAt,
         DateTimeOffset now, bool postgres)
     {
         _secrets = secrets;
-        _hmac = secrets.CreateHmac();
         _nowMs = now.ToUnixTimeMilliseconds();
         _importId = importId;
         _scannedAt = scannedAt;
@@ -48,18 +45,18 @@ internal sealed class FindingWriter : IDisposable
         _upsertToken = Prepare(connection, transaction, $"""
             INSERT INTO "Tokens" ("Identity", "Identified", "Mask", "Platform", "Kind", "Detector", "Account", "Organizations", "Scopes", "Role",
                 "WriteCapability", "OwnerSource", "Status", "FirstSeenAt", "LastSeenAt", "ExpiresAt", "CreatedImportId")
-            VALUES (@identity, @identified, @mask, @platform, @kind, @detector, @account, @orgs, @scopes, @role, @write, 'None', 'Exposed', @seen, @seen, @expires, @import)
+            VALUES (@identity, @identified, @mask, @platform, @kind, @detector, @account, @orgs, @scopes, @role, @write, '{nameof(OwnerSource.None)}', '{nameof(TokenStatus.Exposed)}', @seen, @seen, @expires, @import)
             ON CONFLICT ("Identity") DO UPDATE SET
                 "FirstSeenAt" = {least}("Tokens"."FirstSeenAt", excluded."FirstSeenAt"),
                 "LastSeenAt" = {greatest}("Tokens"."LastSeenAt", excluded."LastSeenAt"),
-                "Platform" = CASE WHEN "Tokens"."Platform" = 'Other' THEN excluded."Platform" ELSE "Tokens"."Platform" END,
-                "Kind" = CASE WHEN "Tokens"."Kind" = 'Other' THEN excluded."Kind" ELSE "Tokens"."Kind" END,
+                "Platform" = CASE WHEN "Tokens"."Platform" = '{nameof(TokenPlatform.Other)}' THEN excluded."Platform" ELSE "Tokens"."Platform" END,
+                "Kind" = CASE WHEN "Tokens"."Kind" = '{nameof(TokenKind.Other)}' THEN excluded."Kind" ELSE "Tokens"."Kind" END,
                 "Detector" = COALESCE("Tokens"."Detector", excluded."Detector"),
                 "Account" = COALESCE(excluded."Account", "Tokens"."Account"),
                 "Organizations" = COALESCE(excluded."Organizations", "Tokens"."Organizations"),
                 "Scopes" = COALESCE(excluded."Scopes", "Tokens"."Scopes"),
                 "Role" = COALESCE(excluded."Role", "Tokens"."Role"),
-                "WriteCapability" = CASE WHEN excluded."WriteCapability" = 'Unknown' THEN "Tokens"."WriteCapability" ELSE excluded."WriteCapability" END,
+                "WriteCapability" = CASE WHEN excluded."WriteCapability" = '{nameof(WriteCapability.Unknown)}' THEN "Tokens"."WriteCapability" ELSE excluded."WriteCapability" END,
                 "ExpiresAt" = COALESCE(excluded."ExpiresAt", "Tokens"."ExpiresAt")
             RETURNING "Id", "CreatedImportId", "RevokedAt", "WriteCapability"
             """, "identity", "identified", "mask", "platform", "kind", "detector", "account", "orgs", "scopes", "role", "write", "seen", "expires", "import");
@@ -78,9 +75,9 @@ internal sealed class FindingWriter : IDisposable
             SELECT "Id", "DetectedAt", "State", "RemediatedAt", "Escrow" IS NOT NULL FROM "Exposures" WHERE "TokenId" = @token ORDER BY "Id" DESC LIMIT 1
             """, "token");
 
-        _openExposure = Prepare(connection, transaction, """
+        _openExposure = Prepare(connection, transaction, $"""
             INSERT INTO "Exposures" ("TokenId", "DetectedAt", "Severity", "VerificationAtDetection", "State", "Escrow")
-            VALUES (@token, @detected, @severity, @verification, 'Open', @escrow) RETURNING "Id"
+            VALUES (@token, @detected, @severity, @verification, '{nameof(ExposureState.Open)}', @escrow) RETURNING "Id"
             """, "token", "detected", "severity", "verification", "escrow");
 
         // One statement for every change to an exposure; a null parameter leaves its column as it is.
@@ -99,7 +96,7 @@ internal sealed class FindingWriter : IDisposable
             """, "detected", "severity", "verification", "state", "remediated", "by", "dismissed", "reason", "clearEscrow", "escrow", "id");
 
         _revokeToken = Prepare(connection, transaction, $"""
-            UPDATE "Tokens" SET "RevokedAt" = CASE WHEN "RevokedAt" IS NULL THEN @at ELSE {least}("RevokedAt", @at) END, "Status" = 'Revoked' WHERE "Id" = @id
+            UPDATE "Tokens" SET "RevokedAt" = CASE WHEN "RevokedAt" IS NULL THEN @at ELSE {least}("RevokedAt", @at) END, "Status" = '{nameof(TokenStatus.Revoked)}' WHERE "Id" = @id
             """, "at", "id");
 
         // The stored status is the current one, for filtering (TokenStatusRule: revocation and expiry outrank exposure).
@@ -118,29 +115,12 @@ internal sealed class FindingWriter : IDisposable
     public int OccurrencesOnClosedTokens { get; private set; }
 
 
-    /// <summary>Records one finding; returns a reason when it cannot be recorded (then nothing of it was written).</summary>
-    public string? Write(Finding f)
+    /// <summary>Records one finding under its names (null: it has none); returns a reason when it cannot be recorded (then nothing of it was written).</summary>
+    public string? Write(Finding f, FindingNames? names)
     {
-        string identity, mask;
-        if (!string.IsNullOrEmpty(f.Secret))
-        {
-            // Same value as SecretProtector.IdentityOf, on the writer's reusable HMAC.
-            Append(f.Secret);
-            identity = "s:" + HashHex();
-            mask = TokenMask.For(f.Secret);
-        }
-        else if (!string.IsNullOrEmpty(f.LocationKey))
-        {
-            identity = _secrets.IdentityOfLocation(f.LocationKey);
-            mask = TokenMask.NotAvailable;
-        }
-        else
-        {
-            return "the finding has neither a secret value nor a location";
-        }
-
+        if (names is null) return "the finding has neither a secret value nor a location";
         var detectedAt = f.AlertCreatedAt ?? _scannedAt;
-        var (tokenId, createdHere, revoked, write) = UpsertToken(f, identity, mask, detectedAt);
+        var (tokenId, createdHere, revoked, write) = UpsertToken(f, names, detectedAt);
         if (!_touched.TryGetValue(tokenId, out var touched))
         {
             touched = new TouchedToken(createdHere, revoked, createdHere ? null : LoadLatestExposure(tokenId));
@@ -150,9 +130,8 @@ internal sealed class FindingWriter : IDisposable
         }
         touched.Revoked |= revoked;
 
-        // What the alert says about validity at detection: an alert already resolved as revoked says nothing.
-        var verification = f.AlertResolution == "revoked" ? Verification.Unknown : f.Verification;
-        var isNew = InsertOccurrence(f, tokenId, identity, detectedAt, verification);
+        var verification = AlertStateRule.VerificationAtDetection(f);
+        var isNew = InsertOccurrence(f, tokenId, names.PlaceKey, detectedAt, verification);
         if (isNew)
         {
             OccurrencesNew++;
@@ -166,12 +145,12 @@ internal sealed class FindingWriter : IDisposable
         return null;
     }
 
-    private (int Id, bool CreatedHere, bool Revoked, WriteCapability Write) UpsertToken(Finding f, string identity, string mask, DateTimeOffset seenAt)
+    private (int Id, bool CreatedHere, bool Revoked, WriteCapability Write) UpsertToken(Finding f, FindingNames names, DateTimeOffset seenAt)
     {
         var p = _upsertToken.Parameters;
-        p["@identity"].Value = identity;
-        p["@identified"].Value = !string.IsNullOrEmpty(f.Secret);
-        p["@mask"].Value = mask;
+        p["@identity"].Value = names.Identity;
+        p["@identified"].Value = names.Identified;
+        p["@mask"].Value = names.Mask;
         p["@platform"].Value = f.Platform.ToString();
         p["@kind"].Value = f.Kind.ToString();
         p["@detector"].Value = Db(f.Detector);
@@ -192,14 +171,12 @@ internal sealed class FindingWriter : IDisposable
         return (id, createdHere, revoked, write);
     }
 
-    private bool InsertOccurrence(Finding f, int tokenId, string identity, DateTimeOffset detectedAt, Verification verification)
+    private bool InsertOccurrence(Finding f, int tokenId, string placeKey, DateTimeOffset detectedAt, Verification verification)
     {
-        // One place: the same token, scanner, repository, file, line and commit (or the same GitHub alert). Not the
-        // scanner's own fingerprint, which is a position, and not the alert's state, which may change between imports.
         var p = _insertOccurrence.Parameters;
         p["@token"].Value = tokenId;
         p["@import"].Value = _importId;
-        p["@key"].Value = PlaceKey(f, identity);
+        p["@key"].Value = placeKey;
         p["@scanner"].Value = f.Scanner;
         p["@detector"].Value = Db(f.Detector);
         p["@repo"].Value = Db(f.Repository);
@@ -221,52 +198,9 @@ internal sealed class FindingWriter : IDisposable
         return _insertOccurrence.ExecuteScalar() is not null;
     }
 
-    /// <summary>The keyed hash of "identity\nscanner\nrepository\nfile\nline\ncommit" (or "identity\nGitHub alert\nrepository\nnumber"),
-    /// fed piece by piece: the same key as hashing that string, without building it.</summary>
-    private string PlaceKey(Finding f, string identity)
-    {
-        Append(identity);
-        if (f.AlertNumber is { } alert)
-        {
-            Append("\nGitHub alert\n");
-            Append(f.Repository);
-            Append("\n");
-            Append(alert.ToString(CultureInfo.InvariantCulture));
-        }
-        else
-        {
-            Append("\n");
-            Append(f.Scanner);
-            Append("\n");
-            Append(f.Repository);
-            Append("\n");
-            Append(f.File);
-            Append("\n");
-            Append(f.LineNumber?.ToString(CultureInfo.InvariantCulture));
-            Append("\n");
-            Append(f.Commit);
-        }
-        return HashHex();
-    }
-
-    private void Append(string? text)
-    {
-        if (string.IsNullOrEmpty(text)) return;
-        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
-        if (_utf8.Length < max) _utf8 = new byte[max];
-        _hmac.AppendData(_utf8, 0, Encoding.UTF8.GetBytes(text, _utf8));
-    }
-
-    private string HashHex()
-    {
-        Span<byte> mac = stackalloc byte[32];
-        _hmac.GetHashAndReset(mac);
-        return Convert.ToHexStringLower(mac);
-    }
-
     private void RecordExposure(int tokenId, TouchedToken touched, Finding f, DateTimeOffset detectedAt, Verification verification, WriteCapability write)
     {
-        var severity = SeverityAtDetection(verification, write, f.PubliclyLeaked || f.Visibility == RepoVisibility.Public);
+        var severity = SeverityRule.AtDetection(verification, write, SeverityRule.IsPublic(f));
         var latest = touched.Latest;
         if (latest is null || latest.State != ExposureState.Open)
         {
@@ -283,8 +217,8 @@ internal sealed class FindingWriter : IDisposable
             p["@detected"].Value = detectedAt.ToUnixTimeMilliseconds();
             p["@severity"].Value = severity.ToString();
             p["@verification"].Value = verification.ToString();
-            p["@escrow"].Value = f.Secret is { Length: > 0 } secret ? _secrets.Escrow(secret) : DBNull.Value;
-            var id = Convert.ToInt64(_openExposure.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            p["@escrow"].Value = f.Secret is { Length: > 0 } secret ? Escrow(secret) : DBNull.Value;
+            var id = Convert.ToInt64(_openExposure.ExecuteScalar(), CultureInfo.InvariantCulture);
             touched.Latest = new ExposureRef(id, detectedAt, ExposureState.Open, null, f.Secret is { Length: > 0 });
             ExposuresOpened++;
             // New tokens are inserted as Exposed; a known token becomes so now (unless expired).
@@ -296,10 +230,13 @@ internal sealed class FindingWriter : IDisposable
         if (detectedAt < latest.DetectedAt) MoveDetectionEarlier(latest, detectedAt, severity, verification);
         if (!latest.HasEscrow && f.Secret is { Length: > 0 } value)
         {
-            UpdateExposure(latest.Id, escrow: _secrets.Escrow(value));
+            UpdateExposure(latest.Id, escrow: Escrow(value));
             latest.HasEscrow = true;
         }
     }
+
+    // One data key per import, made on the first secret that needs an escrow copy.
+    private string Escrow(string secret) => (_escrow ??= _secrets.BeginEscrow()).Protect(secret);
 
     private void MoveDetectionEarlier(ExposureRef exposure, DateTimeOffset detectedAt, Severity severity, Verification verification)
     {
@@ -307,32 +244,25 @@ internal sealed class FindingWriter : IDisposable
         exposure.DetectedAt = detectedAt;
     }
 
-    /// <summary>
-    /// GitHub alert states (docs/imports.md): a person's resolution decides the exposure — revoked remediates it,
-    /// false positive / used in tests / won't fix dismiss it at resolved_at —; validity: inactive alone remediates it at the
-    /// scan time, and always makes the token Revoked from the scan time on.
-    /// </summary>
+    /// <summary>Applies <see cref="AlertStateRule"/>'s outcome for a GitHub alert.</summary>
     private void ApplyAlertState(int tokenId, TouchedToken touched, Finding f)
     {
-        if (f.Scanner != "GitHub" || f.AlertNumber is null) return;
-        var resolved = f.AlertState == "resolved";
-        if (resolved && f.AlertResolution == "revoked")
-            Remediate(tokenId, touched, f.AlertResolvedAt ?? _scannedAt, "GitHub alert resolved as revoked");
-        else if (resolved && f.AlertResolution is "false_positive" or "used_in_tests" or "wont_fix")
+        var outcome = AlertStateRule.Decide(f, _scannedAt);
+        if (outcome.Remediate)
         {
-            if (touched.Latest is { State: ExposureState.Open } open)
-            {
-                var at = Max(f.AlertResolvedAt ?? _scannedAt, open.DetectedAt);
-                UpdateExposure(open.Id, state: ExposureState.Dismissed, dismissed: at, reason: f.AlertResolution, clearEscrow: true);
-                open.State = ExposureState.Dismissed;
-                open.HasEscrow = false;
-                ExposuresClosed++;
-                SetStatus(tokenId, TokenStatus.Active);
-            }
-            if (f.Verification == Verification.Inactive) RevokeToken(tokenId, touched, _scannedAt);
+            Remediate(tokenId, touched, outcome.At, outcome.By!);
+            return;
         }
-        else if (f.Verification == Verification.Inactive)
-            Remediate(tokenId, touched, _scannedAt, "GitHub reported the token inactive");
+        if (outcome.DismissAs is { } reason && touched.Latest is { State: ExposureState.Open } open)
+        {
+            var at = Max(outcome.At, open.DetectedAt);
+            UpdateExposure(open.Id, state: ExposureState.Dismissed, dismissed: at, reason: reason, clearEscrow: true);
+            open.State = ExposureState.Dismissed;
+            open.HasEscrow = false;
+            ExposuresClosed++;
+            SetStatus(tokenId, TokenStatus.Active);
+        }
+        if (outcome.RevokeTokenAt is { } revokedAt) RevokeToken(tokenId, touched, revokedAt);
     }
 
     private void RevokeToken(int tokenId, TouchedToken touched, DateTimeOffset at)
@@ -403,15 +333,6 @@ internal sealed class FindingWriter : IDisposable
             reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), reader.GetBoolean(4));
     }
 
-    /// <summary>docs/metrics.md "Severity", judged on what the earliest detection reported.</summary>
-    public static Severity SeverityAtDetection(Verification verification, WriteCapability write, bool publicOrLeaked) => verification switch
-    {
-        Verification.Inactive => Severity.Low,
-        Verification.Verified when write == WriteCapability.Write && publicOrLeaked => Severity.Critical,
-        Verification.Verified => Severity.High,
-        _ => Severity.Medium,
-    };
-
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static object Db(string? value) => value is null ? DBNull.Value : value;
@@ -440,7 +361,7 @@ internal sealed class FindingWriter : IDisposable
 
     public void Dispose()
     {
-        _hmac.Dispose();
+        _escrow?.Dispose();
         foreach (var c in new[] { _upsertToken, _insertOccurrence, _latestExposure, _openExposure, _updateExposure, _revokeToken, _setStatus }) c.Dispose();
     }
 

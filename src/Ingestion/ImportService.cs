@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using GovernanceDashboard.Audit;
 using GovernanceDashboard.Data;
+using GovernanceDashboard.Data.Configurations;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Importers;
 using GovernanceDashboard.Secrets;
@@ -46,6 +47,37 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
     // content must be seekable: format detection reads its head and puts it back.
     private async Task<ImportSummary> ImportStreamAsync(Stream file, string sha256, ImportRequest request, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
+        try
+        {
+            return await CheckAndImportAsync(file, sha256, request, progress, ct);
+        }
+        catch (ImportRejectedException ex)
+        {
+            // After the rejected import rolled back, in a transaction of its own: the history shows it, and nothing else changed.
+            await RecordRejectionAsync(ex, sha256, request, ct);
+            throw;
+        }
+    }
+
+    private async Task RecordRejectionAsync(ImportRejectedException ex, string sha256, ImportRequest request, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Imports.Add(new ScanImport
+        {
+            Status = ImportStatus.Rejected, RejectionReason = Truncate(ex.Message, ScanImportLimits.RejectionReasonLength),
+            Format = Truncate(ex.Format, ScanImportLimits.FormatLength), FileName = Truncate(Path.GetFileName(request.FileName), ScanImportLimits.FileNameLength),
+            Sha256 = sha256, ImportedBy = request.Actor, ImportedAt = now, ScannedAt = request.ScannedAt ?? now,
+        });
+        await db.SaveChangesAsync(ct);
+        log.LogInformation("Import of {FileName} ({Format}) by {Actor} rejected: {Reason}", Logging.LogValue.Clean(request.FileName), ex.Format,
+            Logging.LogValue.Clean(request.Actor), Logging.LogValue.Clean(ex.Message));
+    }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+
+    private async Task<ImportSummary> CheckAndImportAsync(Stream file, string sha256, ImportRequest request, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
         var format = string.IsNullOrWhiteSpace(request.Format) || request.Format.Trim().Equals(ImportFormats.Auto, StringComparison.OrdinalIgnoreCase)
             ? Parsers.Detect(file)
             : request.Format.Trim().ToLowerInvariant();
@@ -73,7 +105,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         await using var tuning = await SqliteImportTuning.ApplyAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
-        var earlier = await db.Imports.Where(i => i.Sha256 == sha256).OrderBy(i => i.Id).Select(i => (int?)i.Id).FirstOrDefaultAsync(ct);
+        var earlier = await db.Imports.Where(i => i.Sha256 == sha256 && i.Status == ImportStatus.Completed).OrderBy(i => i.Id).Select(i => (int?)i.Id).FirstOrDefaultAsync(ct);
         var import = new ScanImport
         {
             Format = format, FileName = Path.GetFileName(request.FileName), Sha256 = sha256, ImportedBy = request.Actor,
@@ -83,6 +115,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         await db.SaveChangesAsync(ct);
         // After the first write the import holds the store's write lock: exposures above this id are the ones it opens.
         var exposureFloor = await AutomaticRevocation.ExposureFloorAsync(db, ct);
+        var deferred = ScanFormats.Contains(format) ? await DeferredIndexes.DropAsync(db, file.Length, ct) : null;
 
         using var findings = new FindingWriter(db.Database.GetDbConnection(), tx.GetDbTransaction(), secrets, import.Id, scannedAt, now, db.Database.IsNpgsql());
         var directory = new DirectoryWriter(db, request.Actor, now);
@@ -90,6 +123,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         var rejectedCount = 0;
         var records = 0;
         var notSecret = 0;
+        using var namer = new FindingNamer(secrets);
         foreach (var item in Parsers.Parse(format, file))
         {
             ct.ThrowIfCancellationRequested();
@@ -102,7 +136,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
             var reason = item switch
             {
                 RejectedRecord r => r.Reason,
-                Finding f => findings.Write(f),
+                Finding f => findings.Write(f, namer.Name(f)),
                 PersonRow p => await WriteAsync(() => directory.WriteAsync(p, ct)),
                 OwnershipRow o => await WriteAsync(() => directory.WriteAsync(o, ct)),
                 _ => "unexpected record",
@@ -120,6 +154,8 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
                 $"{rejectedCount} of {records - notSecret} records were rejected, more than half: the file was not imported. First: line {rejected[0].Line}: {rejected[0].Reason}",
                 rejected[0].Line);
         directory.EnsureAnActiveAdminRemains();
+        // Before anything reads tokens by owner, occurrences by import or exposures by state.
+        if (deferred is not null) await deferred.RestoreAsync(db, ct);
 
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(ct);

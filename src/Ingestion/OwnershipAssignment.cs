@@ -1,4 +1,5 @@
 using GovernanceDashboard.Data;
+using GovernanceDashboard.Domain;
 using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Ingestion;
@@ -15,8 +16,8 @@ internal static class OwnershipAssignment
     /// Only the tokens an import saw anew when importId is set (their account may just have become known); all tokens (null) after a directory or rules import.</summary>
     public static Task<int> ApplyRulesAsync(GovernanceDbContext db, int? importId, DateTimeOffset now, CancellationToken ct) =>
         db.Database.ExecuteSqlRawAsync($$"""
-            UPDATE "Tokens" SET "OwnerId" = {{RuleOwner}}, "OwnerSource" = 'Rule', "OwnerConfirmedAt" = {0}
-            WHERE "Account" IS NOT NULL AND ("OwnerId" IS NULL OR "OwnerSource" = 'Rule')
+            UPDATE "Tokens" SET "OwnerId" = {{RuleOwner}}, "OwnerSource" = '{{nameof(OwnerSource.Rule)}}', "OwnerConfirmedAt" = {0}
+            WHERE "Account" IS NOT NULL AND ("OwnerId" IS NULL OR "OwnerSource" = '{{nameof(OwnerSource.Rule)}}')
               AND {{RuleOwner}} IS NOT NULL AND ("OwnerId" IS NULL OR "OwnerId" <> {{RuleOwner}})
               AND ({1} = 0 OR "Id" IN (SELECT "TokenId" FROM "Occurrences" WHERE "ImportId" = {1}))
             """, [now.ToUnixTimeMilliseconds(), importId ?? 0], ct);

@@ -48,23 +48,150 @@ public sealed class SecretProtector(KeyStore keys, IDataProtectionProvider dataP
 {
     private readonly IDataProtector _escrow = dataProtection.CreateProtector("GovernanceDashboard.Escrow.v1");
 
+    /// <summary>The identity of a token whose value is known: <c>s:</c> + hex HMAC-SHA-256 of the whole secret value.</summary>
+    internal const string SecretIdentityPrefix = "s:";
+
+    /// <summary>The identity of a finding without a value: <c>u:</c> + hex HMAC of <c>location\n</c> + the place it was seen.</summary>
+    internal const string LocationIdentityPrefix = "u:";
+    internal const string LocationDomain = "location\n";
+
     /// <summary>"s:" + hex HMAC-SHA-256 of the whole secret value.</summary>
-    public string IdentityOf(string secret) => "s:" + Hmac(secret);
+    public string IdentityOf(string secret) => SecretIdentityPrefix + Hmac(secret);
 
     /// <summary>"u:" + hex HMAC of the place an unidentified finding was seen.</summary>
-    public string IdentityOfLocation(string locationKey) => "u:" + Hmac("location\n" + locationKey);
+    public string IdentityOfLocation(string locationKey) => LocationIdentityPrefix + Hmac(LocationDomain + locationKey);
 
     /// <summary>A keyed hash for dedupe keys that mix secret identity and location.</summary>
     public string Hmac(string value) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(keys.IdentityKey, Encoding.UTF8.GetBytes(value)));
 
-    /// <summary>The keyed hash of <see cref="Hmac"/> as a reusable instance, for one writer on one thread (saves a
-    /// native HMAC context per call on hot paths); feed it the same UTF-8 bytes to get the same value.</summary>
-    internal IncrementalHash CreateHmac() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, keys.IdentityKey);
+    /// <summary>The same keyed hashes as a reusable instance, for one thread (saves a native HMAC context per call on hot paths).</summary>
+    public KeyedHasher CreateHasher() => new(keys.IdentityKey);
 
+    /// <summary>One secret's escrow copy, protected by Data Protection alone (a one-off; an import uses <see cref="BeginEscrow"/>).</summary>
     public string Escrow(string secret) => _escrow.Protect(secret);
 
-    public string Unescrow(string escrow) => _escrow.Unprotect(escrow);
+    /// <summary>An escrow for many secrets: one random data key, wrapped by Data Protection once, and AES-GCM per secret.</summary>
+    /// <remarks>Measured: Data Protection's per-call key derivation and CBC + HMAC were a fifth of an import's CPU.</remarks>
+    public EscrowBatch BeginEscrow() => new(_escrow.CreateProtector(EscrowBatch.DataKeyPurpose));
+
+    /// <summary>The secret of an escrow copy written by <see cref="Escrow"/> or by an <see cref="EscrowBatch"/>.</summary>
+    public string Unescrow(string escrow) =>
+        EscrowBatch.IsBatchCopy(escrow) ? EscrowBatch.Open(_escrow.CreateProtector(EscrowBatch.DataKeyPurpose), escrow) : _escrow.Unprotect(escrow);
+}
+
+/// <summary>The keyed hash of <see cref="SecretProtector"/>, fed piece by piece: appending "a", "\n", "b" gives the same value as
+/// <see cref="SecretProtector.Hmac"/> of "a\nb", without building that string. One thread at a time.</summary>
+public sealed class KeyedHasher : IDisposable
+{
+    private readonly IncrementalHash _hmac;
+    private byte[] _utf8 = new byte[1024];
+
+    internal KeyedHasher(byte[] key) => _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+
+    /// <summary>Same value as <see cref="SecretProtector.IdentityOf"/>.</summary>
+    public string IdentityOf(string secret) => SecretProtector.SecretIdentityPrefix + Append(secret).HexAndReset();
+
+    /// <summary>Same value as <see cref="SecretProtector.IdentityOfLocation"/>.</summary>
+    public string IdentityOfLocation(string locationKey) =>
+        SecretProtector.LocationIdentityPrefix + Append(SecretProtector.LocationDomain).Append(locationKey).HexAndReset();
+
+    /// <summary>Adds a piece (its UTF-8 bytes); null or empty adds nothing.</summary>
+    public KeyedHasher Append(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return this;
+        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_utf8.Length < max) _utf8 = new byte[max];
+        var length = Encoding.UTF8.GetBytes(text, _utf8);
+        _hmac.AppendData(_utf8, 0, length);
+        // The pieces may be secrets: they do not stay in the buffer.
+        Array.Clear(_utf8, 0, length);
+        return this;
+    }
+
+    /// <summary>The hex of the hash of everything appended since the last call, and a fresh start.</summary>
+    public string HexAndReset()
+    {
+        Span<byte> mac = stackalloc byte[32];
+        _hmac.GetHashAndReset(mac);
+        return Convert.ToHexStringLower(mac);
+    }
+
+    public void Dispose() => _hmac.Dispose();
+}
+
+/// <summary>Escrow copies of one import's secrets: <c>e2:{wrapped data key}:{base64(nonce | tag | ciphertext)}</c>.</summary>
+/// <remarks>The data key exists in clear only in this object's memory (zeroed on dispose); in the store it is wrapped by the
+/// Data Protection key ring, which never goes into the database, so the store alone decrypts nothing. Each copy carries the
+/// wrapped key, so one row is enough to revoke (no lookup elsewhere), and erasing the row's escrow erases the copy.
+/// A random 96-bit nonce per secret under one key stays far below AES-GCM's limit of 2^32 messages per key.</remarks>
+public sealed class EscrowBatch : IDisposable
+{
+    internal const string DataKeyPurpose = "DataKey.v2";
+    private const string Prefix = "e2:";
+    private const int NonceBytes = 12;
+    private const int TagBytes = 16;
+    // The ciphertext is bound to this scheme: a copy cannot be replayed as anything else.
+    private static readonly byte[] AssociatedData = "GovernanceDashboard.Escrow.v2"u8.ToArray();
+
+    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+    private readonly string _wrappedKey;
+    private readonly AesGcm _aes;
+    private byte[] _buffer = new byte[1024];
+
+    internal EscrowBatch(IDataProtector dataKeys)
+    {
+        _wrappedKey = System.Buffers.Text.Base64Url.EncodeToString(dataKeys.Protect(_key));
+        _aes = new AesGcm(_key, TagBytes);
+    }
+
+    public string Protect(string secret)
+    {
+        var length = Encoding.UTF8.GetByteCount(secret);
+        var size = NonceBytes + TagBytes + length;
+        if (_buffer.Length < size) _buffer = new byte[size];
+        var sealedCopy = _buffer.AsSpan(0, size);
+        var nonce = sealedCopy[..NonceBytes];
+        var tag = sealedCopy.Slice(NonceBytes, TagBytes);
+        var cipher = sealedCopy[(NonceBytes + TagBytes)..];
+        RandomNumberGenerator.Fill(nonce);
+        // The plaintext is encoded into the ciphertext's place and encrypted in place, then the buffer is cleared.
+        Encoding.UTF8.GetBytes(secret, cipher);
+        _aes.Encrypt(nonce, cipher, cipher, tag, AssociatedData);
+        var text = string.Concat(Prefix, _wrappedKey, ":", Convert.ToBase64String(sealedCopy));
+        CryptographicOperations.ZeroMemory(sealedCopy);
+        return text;
+    }
+
+    internal static bool IsBatchCopy(string escrow) => escrow.StartsWith(Prefix, StringComparison.Ordinal);
+
+    internal static string Open(IDataProtector dataKeys, string escrow)
+    {
+        var separator = escrow.IndexOf(':', Prefix.Length);
+        if (separator < 0) throw new CryptographicException("Malformed escrow copy.");
+        var key = dataKeys.Unprotect(System.Buffers.Text.Base64Url.DecodeFromChars(escrow.AsSpan(Prefix.Length, separator - Prefix.Length)));
+        var sealedCopy = Convert.FromBase64String(escrow[(separator + 1)..]);
+        if (sealedCopy.Length < NonceBytes + TagBytes) throw new CryptographicException("Malformed escrow copy.");
+        var plain = new byte[sealedCopy.Length - NonceBytes - TagBytes];
+        try
+        {
+            using var aes = new AesGcm(key, TagBytes);
+            aes.Decrypt(sealedCopy.AsSpan(0, NonceBytes), sealedCopy.AsSpan(NonceBytes + TagBytes), sealedCopy.AsSpan(NonceBytes, TagBytes), plain, AssociatedData);
+            return Encoding.UTF8.GetString(plain);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    public void Dispose()
+    {
+        _aes.Dispose();
+        CryptographicOperations.ZeroMemory(_key);
+        CryptographicOperations.ZeroMemory(_buffer);
+    }
 }
 
 public static class SecretsRegistration

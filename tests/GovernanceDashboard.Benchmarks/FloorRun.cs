@@ -74,31 +74,13 @@ public static class FloorRun
         var secretBytes = new byte[1024];
 
         int records = 0, rejected = 0, tokensNew = 0, tokensSeen = 0, occurrencesNew = 0, duplicates = 0;
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        foreach (var line in Lines(stream))
+        foreach (var (secret, repository, path, lineNumber, commit) in Records(file))
         {
             records++;
-            using var document = JsonDocument.Parse(line);
-            var root = document.RootElement;
-            var secret = root.TryGetProperty("Raw", out var raw) && raw.ValueKind == JsonValueKind.String ? raw.GetString() : null;
             if (string.IsNullOrEmpty(secret))
             {
                 rejected++;
                 continue;
-            }
-            string? repository = null, path = null, commit = null;
-            long? lineNumber = null;
-            if (root.TryGetProperty("SourceMetadata", out var metadata) && metadata.TryGetProperty("Data", out var data))
-            {
-                foreach (var source in data.EnumerateObject())
-                {
-                    if (source.Value.ValueKind != JsonValueKind.Object) continue;
-                    repository = Text(source.Value, "repository");
-                    path = Text(source.Value, "file");
-                    commit = Text(source.Value, "commit");
-                    lineNumber = source.Value.TryGetProperty("line", out var n) && n.TryGetInt64(out var l) ? l : null;
-                    break;
-                }
             }
 
             if (secretBytes.Length < Encoding.UTF8.GetMaxByteCount(secret.Length)) secretBytes = new byte[Encoding.UTF8.GetMaxByteCount(secret.Length)];
@@ -144,6 +126,61 @@ public static class FloorRun
             Records = records, Rejected = rejected, TokensNew = tokensNew, TokensSeen = tokensSeen, OccurrencesNew = occurrencesNew, Duplicates = duplicates,
         };
     }
+
+    private readonly record struct FloorRecord(string? Secret, string? Repository, string? Path, long? Line, string? Commit);
+
+    /// <summary>The records of the file by its name (as the benchmark writes them): gitleaks-* and github-alerts-* are JSON arrays,
+    /// read element by element with System.Text.Json; anything else is TruffleHog JSON lines.</summary>
+    private static IEnumerable<FloorRecord> Records(string file)
+    {
+        var name = System.IO.Path.GetFileName(file);
+        if (name.StartsWith(ScanFormatGenerator.Gitleaks + "-", StringComparison.Ordinal)) return ArrayElements(file, Gitleaks);
+        if (name.StartsWith(ScanFormatGenerator.GitHubAlerts + "-", StringComparison.Ordinal)) return ArrayElements(file, Alert);
+        return TruffleHogLines(file);
+    }
+
+    private static IEnumerable<FloorRecord> TruffleHogLines(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        foreach (var line in Lines(stream))
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            var secret = Text(root, "Raw");
+            string? repository = null, path = null, commit = null;
+            long? lineNumber = null;
+            if (root.TryGetProperty("SourceMetadata", out var metadata) && metadata.TryGetProperty("Data", out var data))
+            {
+                foreach (var source in data.EnumerateObject())
+                {
+                    if (source.Value.ValueKind != JsonValueKind.Object) continue;
+                    repository = Text(source.Value, "repository");
+                    path = Text(source.Value, "file");
+                    commit = Text(source.Value, "commit");
+                    lineNumber = source.Value.TryGetProperty("line", out var n) && n.TryGetInt64(out var l) ? l : null;
+                    break;
+                }
+            }
+            yield return new FloorRecord(secret, repository, path, lineNumber, commit);
+        }
+    }
+
+    private static IEnumerable<FloorRecord> ArrayElements(string file, Func<JsonElement, FloorRecord> map)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        foreach (var element in JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(stream).ToBlockingEnumerable())
+        {
+            yield return map(element);
+        }
+    }
+
+    private static FloorRecord Gitleaks(JsonElement e) =>
+        new(Text(e, "Secret"), null, Text(e, "File"), e.TryGetProperty("StartLine", out var n) && n.TryGetInt64(out var l) ? l : null, Text(e, "Commit"));
+
+    // An alert's place is its repository and number.
+    private static FloorRecord Alert(JsonElement e) =>
+        new(Text(e, "secret"), e.TryGetProperty("repository", out var r) ? Text(r, "full_name") : null, null,
+            e.TryGetProperty("number", out var n) && n.TryGetInt64(out var l) ? l : null, null);
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

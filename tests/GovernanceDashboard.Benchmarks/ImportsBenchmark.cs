@@ -6,9 +6,11 @@ using System.Text;
 
 namespace GovernanceDashboard.Benchmarks;
 
-/// <summary><c>imports [--records 100000,1000000] [--seed N] [--keep] [--floor-pragmas SQL]</c>: for each size, generates one
-/// TruffleHog file, then runs the real import and the floor on it, each in its own child process so that each peak resident
-/// set is its own.</summary>
+/// <summary><c>imports [--records 100000,1000000] [--other-formats 100000] [--repeat N] [--seed N] [--keep] [--floor-pragmas SQL]</c>:
+/// for each size, generates one TruffleHog file, then runs the real import and the floor on it, each in its own child process
+/// so that each peak resident set is its own; then the same for a Gitleaks JSON report and a GitHub alerts list carrying the
+/// findings of a TruffleHog file of <c>--other-formats</c> records (0: none). With <c>--repeat N</c> each file is measured N
+/// times, real and floor alternating, and the pair with the median ratio is printed (the machine's load moves both alike).</summary>
 /// <remarks>--floor-pragmas gives the floor's connection extra settings (say the product's import starts setting
 /// <c>PRAGMA cache_size</c>: give the floor the same, so that the ratio still compares work, not settings).</remarks>
 public static class ImportsBenchmark
@@ -20,19 +22,20 @@ public static class ImportsBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (!TryParse(args, out var sizes, out var seed, out var keep, out var floorPragmas, out var error))
+        if (!TryParse(args, out var options, out var error))
         {
-            await Console.Error.WriteLineAsync($"imports: {error}\nusage: imports [--records 100000,1000000] [--seed N] [--keep] [--floor-pragmas SQL]");
+            await Console.Error.WriteLineAsync($"imports: {error}\nusage: {Usage}");
             return 1;
         }
 
+        var (sizes, seed, keep, floorPragmas) = (options.Sizes, options.Seed, options.Keep, options.FloorPragmas);
         var root = Path.Combine(Path.GetTempPath(), "gd-bench", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", Invariant) + "-" + Guid.NewGuid().ToString("N")[..6]);
         Directory.CreateDirectory(root);
-        Console.WriteLine($"TruffleHog import benchmark: .NET {Environment.Version}, {Environment.ProcessorCount} cores, "
+        Console.WriteLine($"Import benchmark: .NET {Environment.Version}, {Environment.ProcessorCount} cores, "
             + $"{(GCSettings.IsServerGC ? "Server" : "Workstation")} GC, seed {seed}, load average {LoadAverage()}, work folder {root}");
         if (floorPragmas is not null) Console.WriteLine($"floor connection settings: {floorPragmas}");
 
-        var rows = new List<(int Size, long FileBytes, RunResult Real, RunResult Floor)>();
+        var rows = new List<Row>();
         try
         {
             foreach (var size in sizes)
@@ -40,20 +43,24 @@ public static class ImportsBenchmark
                 var file = Path.Combine(root, $"trufflehog-{size}.jsonl");
                 var clock = Stopwatch.StartNew();
                 await TruffleHogGenerator.WriteAsync(file, size, seed);
-                var fileBytes = new FileInfo(file).Length;
-                await Console.Error.WriteLineAsync($"[{size:N0}] generated {Mb(fileBytes):F1} MB in {clock.Elapsed.TotalSeconds:F1} s; real import...");
-                var real = await RunChildAsync("run-import", file, Path.Combine(root, $"import-{size}"));
-                await Console.Error.WriteLineAsync($"[{size:N0}] real import {real.Seconds:F1} s; floor...");
-                var floor = await RunChildAsync("run-floor", file, Path.Combine(root, $"floor-{size}"), floorPragmas);
-                await Console.Error.WriteLineAsync($"[{size:N0}] floor {floor.Seconds:F1} s");
-                rows.Add((size, fileBytes, real, floor));
-                if (!keep)
+                await Console.Error.WriteLineAsync($"[trufflehog {size:N0}] generated {Mb(new FileInfo(file).Length):F1} MB in {clock.Elapsed.TotalSeconds:F1} s");
+                rows.Add(await MeasureAsync("trufflehog", size, file, root, options));
+                if (!keep) File.Delete(file);
+            }
+            if (options.OtherFormatRecords > 0)
+            {
+                var size = options.OtherFormatRecords;
+                var source = Path.Combine(root, $"source-{size}.jsonl");
+                await TruffleHogGenerator.WriteAsync(source, size, seed);
+                foreach (var format in new[] { ScanFormatGenerator.Gitleaks, ScanFormatGenerator.GitHubAlerts })
                 {
-                    // Free the disk before the next (larger) size: its file and stores run to gigabytes.
-                    File.Delete(file);
-                    Delete(Path.Combine(root, $"import-{size}"));
-                    Delete(Path.Combine(root, $"floor-{size}"));
+                    var file = Path.Combine(root, $"{format}-{size}.json");
+                    await ScanFormatGenerator.WriteAsync(format, source, file);
+                    await Console.Error.WriteLineAsync($"[{format} {size:N0}] generated {Mb(new FileInfo(file).Length):F1} MB");
+                    rows.Add(await MeasureAsync(format, size, file, root, options));
+                    if (!keep) File.Delete(file);
                 }
+                if (!keep) File.Delete(source);
             }
         }
         finally
@@ -67,21 +74,53 @@ public static class ImportsBenchmark
         return 0;
     }
 
-    private static void Print(List<(int Size, long FileBytes, RunResult Real, RunResult Floor)> rows)
+    private const string Usage = "imports [--records 100000,1000000] [--other-formats 100000] [--repeat N] [--seed N] [--keep] [--floor-pragmas SQL]";
+
+    private sealed record Row(string Format, int Size, long FileBytes, RunResult Real, RunResult Floor, IReadOnlyList<double> Ratios);
+
+    private sealed record Options(List<int> Sizes, int OtherFormatRecords, int Repeat, int Seed, bool Keep, string? FloorPragmas);
+
+    /// <summary>Real import and floor on one file, alternating, <c>--repeat</c> times; the pair with the median ratio.</summary>
+    private static async Task<Row> MeasureAsync(string format, int size, string file, string root, Options options)
+    {
+        var pairs = new List<(RunResult Real, RunResult Floor)>();
+        for (var run = 1; run <= options.Repeat; run++)
+        {
+            var importDirectory = Path.Combine(root, $"import-{format}-{size}-{run}");
+            var floorDirectory = Path.Combine(root, $"floor-{format}-{size}-{run}");
+            await Console.Error.WriteLineAsync($"[{format} {size:N0}] run {run}: real import... (load {LoadAverage()})");
+            var real = await RunChildAsync("run-import", file, importDirectory);
+            await Console.Error.WriteLineAsync($"[{format} {size:N0}] run {run}: real import {real.Seconds:F1} s; floor...");
+            var floor = await RunChildAsync("run-floor", file, floorDirectory, options.FloorPragmas);
+            await Console.Error.WriteLineAsync($"[{format} {size:N0}] run {run}: floor {floor.Seconds:F1} s, ratio {real.Seconds / floor.Seconds:F2}");
+            pairs.Add((real, floor));
+            if (!options.Keep)
+            {
+                // Free the disk before the next run: a large file's stores run to gigabytes.
+                Delete(importDirectory);
+                Delete(floorDirectory);
+            }
+        }
+        var ratios = pairs.Select(p => p.Real.Seconds / p.Floor.Seconds).ToList();
+        var median = pairs.OrderBy(p => p.Real.Seconds / p.Floor.Seconds).ElementAt(pairs.Count / 2);
+        return new Row(format, size, new FileInfo(file).Length, median.Real, median.Floor, ratios);
+    }
+
+    private static void Print(List<Row> rows)
     {
         var table = new StringBuilder();
         table.AppendLine();
-        table.AppendLine(string.Create(Invariant, $"{"records",10}  {"file MB",8}  {"run",-5}  {"seconds",8}  {"cpu s",7}  {"records/s",10}  {"peak RSS MB",11}  {"alloc MB",9}  {"store MB",8}  {"real/floor",10}  {"(cpu)",7}"));
-        foreach (var (size, fileBytes, real, floor) in rows)
+        table.AppendLine(string.Create(Invariant, $"{"format",-13}  {"records",10}  {"file MB",8}  {"run",-5}  {"seconds",8}  {"cpu s",7}  {"records/s",10}  {"peak RSS MB",11}  {"alloc MB",9}  {"store MB",8}  {"real/floor",10}  {"(cpu)",7}"));
+        foreach (var (format, size, fileBytes, real, floor, _) in rows)
         {
-            table.AppendLine(string.Create(Invariant, $"{size,10:N0}  {Mb(fileBytes),8:F1}  {"real",-5}  {real.Seconds,8:F2}  {real.CpuSeconds,7:F2}  {real.Records / real.Seconds,10:N0}  {Kb(real.PeakRssKb),11:F0}  {Mb(real.AllocatedBytes),9:F0}  {Mb(real.StoreBytes),8:F0}  {real.Seconds / floor.Seconds,9:F2}×  {real.CpuSeconds / floor.CpuSeconds,6:F2}×"));
-            table.AppendLine(string.Create(Invariant, $"{"",10}  {"",8}  {"floor",-5}  {floor.Seconds,8:F2}  {floor.CpuSeconds,7:F2}  {floor.Records / floor.Seconds,10:N0}  {Kb(floor.PeakRssKb),11:F0}  {Mb(floor.AllocatedBytes),9:F0}  {Mb(floor.StoreBytes),8:F0}"));
+            table.AppendLine(string.Create(Invariant, $"{format,-13}  {size,10:N0}  {Mb(fileBytes),8:F1}  {"real",-5}  {real.Seconds,8:F2}  {real.CpuSeconds,7:F2}  {real.Records / real.Seconds,10:N0}  {Kb(real.PeakRssKb),11:F0}  {Mb(real.AllocatedBytes),9:F0}  {Mb(real.StoreBytes),8:F0}  {real.Seconds / floor.Seconds,9:F2}×  {real.CpuSeconds / floor.CpuSeconds,6:F2}×"));
+            table.AppendLine(string.Create(Invariant, $"{"",-13}  {"",10}  {"",8}  {"floor",-5}  {floor.Seconds,8:F2}  {floor.CpuSeconds,7:F2}  {floor.Records / floor.Seconds,10:N0}  {Kb(floor.PeakRssKb),11:F0}  {Mb(floor.AllocatedBytes),9:F0}  {Mb(floor.StoreBytes),8:F0}"));
         }
         table.AppendLine();
-        foreach (var (size, _, real, floor) in rows)
+        foreach (var (format, size, _, real, floor, ratios) in rows)
         {
             table.AppendLine(string.Create(Invariant,
-                $"{size:N0} records, import summary: {real.TokensNew:N0} tokens new, {real.TokensSeen:N0} seen again, {real.OccurrencesNew:N0} occurrences new, "
+                $"{format} {size:N0} records (ratios of the {ratios.Count} run(s): {string.Join(", ", ratios.Select(r => r.ToString("F2", Invariant)))}), import summary: {real.TokensNew:N0} tokens new, {real.TokensSeen:N0} seen again, {real.OccurrencesNew:N0} occurrences new, "
                 + $"{real.Duplicates:N0} duplicates, {real.Rejected:N0} rejected, {real.ExposuresOpened:N0} exposures opened"));
             var same = floor.TokensNew == real.TokensNew && floor.OccurrencesNew == real.OccurrencesNew && floor.Duplicates == real.Duplicates;
             table.AppendLine(string.Create(Invariant,
@@ -94,13 +133,13 @@ public static class ImportsBenchmark
         Console.Write(table.ToString());
     }
 
-    private static string Goal(List<(int Size, long FileBytes, RunResult Real, RunResult Floor)> rows)
+    private static string Goal(List<Row> rows)
     {
-        var ratios = rows.Select(r => (r.Size, Ratio: r.Real.Seconds / r.Floor.Seconds)).ToList();
+        var ratios = rows.Select(r => (Label: string.Create(Invariant, $"{r.Format} {r.Size:N0}"), Ratio: r.Real.Seconds / r.Floor.Seconds)).ToList();
         var ratioMet = ratios.All(r => r.Ratio <= RatioGoal);
-        var atGoalSize = rows.Where(r => r.Size == PeakGoalRecords).Select(r => (double?)Kb(r.Real.PeakRssKb)).FirstOrDefault();
+        var atGoalSize = rows.Where(r => r.Size == PeakGoalRecords && r.Format == "trufflehog").Select(r => (double?)Kb(r.Real.PeakRssKb)).FirstOrDefault();
         var peakMet = atGoalSize < PeakGoalMb;
-        var ratioText = string.Join(", ", ratios.Select(r => string.Create(Invariant, $"{r.Ratio:F2}× at {r.Size:N0}")));
+        var ratioText = string.Join(", ", ratios.Select(r => string.Create(Invariant, $"{r.Ratio:F2}× {r.Label}")));
         var peakText = atGoalSize is { } peak ? string.Create(Invariant, $"peak {peak:F0} MB at {PeakGoalRecords:N0}") : $"peak not measured at {PeakGoalRecords:N0} records";
         var verdict = ratioMet && peakMet ? "MET" : "MISSED";
         return string.Create(Invariant, $"goal: real ≤ {RatioGoal}× floor; peak < {PeakGoalMb} MB at {PeakGoalRecords:N0} records: {verdict} ")
@@ -133,12 +172,13 @@ public static class ImportsBenchmark
         return result;
     }
 
-    private static bool TryParse(string[] args, out List<int> sizes, out int seed, out bool keep, out string? floorPragmas, out string? error)
+    private static bool TryParse(string[] args, out Options options, out string? error)
     {
-        sizes = [100_000, 1_000_000];
-        seed = 20260901;
-        keep = false;
-        floorPragmas = null;
+        List<int> sizes = [100_000, 1_000_000];
+        int other = 100_000, repeat = 1, seed = 20260901;
+        var keep = false;
+        string? floorPragmas = null;
+        options = null!;
         error = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -151,12 +191,26 @@ public static class ImportsBenchmark
                     sizes = [];
                     foreach (var part in args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
-                        if (!int.TryParse(part.Replace("_", ""), NumberStyles.None, Invariant, out var size) || size < 1)
+                        if (!TryCount(part, 1, out var size))
                         {
                             error = $"not a record count: {part}";
                             return false;
                         }
                         sizes.Add(size);
+                    }
+                    break;
+                case "--other-formats" when i + 1 < args.Length:
+                    if (!TryCount(args[++i], 0, out other))
+                    {
+                        error = $"not a record count: {args[i]}";
+                        return false;
+                    }
+                    break;
+                case "--repeat" when i + 1 < args.Length:
+                    if (!TryCount(args[++i], 1, out repeat))
+                    {
+                        error = $"not a number of runs: {args[i]}";
+                        return false;
                     }
                     break;
                 case "--floor-pragmas" when i + 1 < args.Length:
@@ -175,8 +229,12 @@ public static class ImportsBenchmark
             }
         }
         if (sizes.Count == 0) error = "no record counts";
+        options = new Options(sizes, other, repeat, seed, keep, floorPragmas);
         return error is null;
     }
+
+    private static bool TryCount(string text, int least, out int count) =>
+        int.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, Invariant, out count) && count >= least;
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

@@ -24,7 +24,7 @@ static async Task<int> GenerateAsync(string file, int records, int seed)
 static async Task<int> UsageAsync()
 {
     await Console.Error.WriteLineAsync("""
-        usage: dotnet run -c Release --project tests/GovernanceDashboard.Benchmarks -- imports [--records 100000,1000000] [--seed N] [--keep] [--floor-pragmas SQL]
+        usage: dotnet run -c Release --project tests/GovernanceDashboard.Benchmarks -- imports [--records 100000,1000000] [--other-formats 100000] [--repeat N] [--seed N] [--keep] [--floor-pragmas SQL]
                ... -- metrics [--tokens 1000000] [--store DIR] [--no-browser] [--delete]   (metrics object, grid pages, Overview render on a large store)
                ... -- revocations [--exposures 10000]   (commit → last automatic revocation request at a stub platform)
                ... -- webhooks [--deliveries 100]       (GitHub webhook sent → its automatic revocation request at a stub, median)

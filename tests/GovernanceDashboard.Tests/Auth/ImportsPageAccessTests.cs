@@ -34,6 +34,7 @@ public class ImportsPageAccessTests
             services.AddSingleton(host.Services.GetRequiredService<ImportService>());
             services.AddSingleton(host.Services.GetRequiredService<UploadSpool>());
             services.AddSingleton(host.Services.GetRequiredService<GovernanceDashboard.Sync.SyncStatus>());
+            services.AddSingleton(host.Services.GetRequiredService<UploadImport>());
             services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
             services.RemoveAll<Microsoft.AspNetCore.Authorization.IAuthorizationService>();
             services.AddAuthorizationCore(Policies.Add);

@@ -76,7 +76,9 @@ public class ImportsApiTests
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Contains("gitleaks", problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
         await using var db = app.Store.Factory.CreateDbContext();
-        Assert.Equal(0, await db.Imports.CountAsync());
+        // Only the history's line for the rejected file.
+        Assert.Equal(GovernanceDashboard.Domain.ImportStatus.Rejected, (await db.Imports.SingleAsync()).Status);
+        Assert.Equal(0, await db.Tokens.CountAsync());
     }
 
     [Fact]

@@ -775,6 +775,10 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
                     b.Property<string>("RejectedJson")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("RulesSaved")
                         .HasColumnType("INTEGER");
 
@@ -787,6 +791,11 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("TokensAssignedByRule")

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using GovernanceDashboard.Importers;
+using GovernanceDashboard.Ingestion;
+using GovernanceDashboard.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using static GovernanceDashboard.Tests.Importers.ImporterTestFiles;
+
+namespace GovernanceDashboard.Tests.Ingestion;
+
+public class EscrowBatchTests
+{
+    private const string Secret = "hf_EscrowBatchEscrowBatchEscrowBatch12";
+
+    [Fact]
+    public async Task An_import_batch_copy_opens_with_the_key_ring_and_never_holds_the_secret_in_clear()
+    {
+        await using var h = await ImportHarness.StartAsync();
+        using var batch = h.Secrets.BeginEscrow();
+        var first = batch.Protect(Secret);
+        var second = batch.Protect(Secret + "x");
+
+        Assert.StartsWith("e2:", first, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, first, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(Secret)), first, StringComparison.Ordinal);
+        // Random nonces: the same key never gives the same copy twice.
+        Assert.NotEqual(first, batch.Protect(Secret));
+        Assert.Equal(Secret, h.Secrets.Unescrow(first));
+        Assert.Equal(Secret + "x", h.Secrets.Unescrow(second));
+        // A copy made one at a time (older rows, the demo) still opens.
+        Assert.Equal(Secret, h.Secrets.Unescrow(h.Secrets.Escrow(Secret)));
+    }
+
+    [Fact]
+    public async Task A_tampered_copy_is_refused()
+    {
+        await using var h = await ImportHarness.StartAsync();
+        using var batch = h.Secrets.BeginEscrow();
+        var copy = batch.Protect(Secret);
+        var sealedPart = Convert.FromBase64String(copy[(copy.LastIndexOf(':') + 1)..]);
+        sealedPart[^1] ^= 1;
+        var tampered = copy[..(copy.LastIndexOf(':') + 1)] + Convert.ToBase64String(sealedPart);
+
+        Assert.ThrowsAny<CryptographicException>(() => h.Secrets.Unescrow(tampered));
+    }
+
+    [Fact]
+    public async Task A_copy_opens_only_with_its_own_key_ring()
+    {
+        await using var one = await ImportHarness.StartAsync();
+        await using var other = await ImportHarness.StartAsync();
+        using var batch = one.Secrets.BeginEscrow();
+
+        Assert.ThrowsAny<CryptographicException>(() => other.Secrets.Unescrow(batch.Protect(Secret)));
+    }
+
+    [Fact]
+    public async Task An_import_escrows_through_one_data_key_that_revocation_can_open()
+    {
+        await using var h = await ImportHarness.StartAsync();
+        await h.ImportAsync(Sample("trufflehog.jsonl"));
+        await using var db = h.Db();
+        var copies = await db.Exposures.Where(e => e.Escrow != null).Select(e => e.Escrow!).ToListAsync();
+
+        Assert.NotEmpty(copies);
+        Assert.All(copies, c => Assert.StartsWith("e2:", c, StringComparison.Ordinal));
+        // One wrapped data key for the whole import.
+        Assert.Single(copies.Select(c => c.Split(':')[1]).Distinct());
+        Assert.All(copies, c => Assert.False(string.IsNullOrEmpty(h.Secrets.Unescrow(c))));
+    }
+}
+
+public class DeferredIndexTests
+{
+    [Theory]
+    [InlineData(0, 100_000, true)]
+    [InlineData(300, 100_000, true)]
+    [InlineData(1_000_000, 100_000, false)]
+    [InlineData(50, 1_000, false)]
+    // A file of 728 MB: the rebuild's in-memory sorts would pass the memory goal.
+    [InlineData(0, 763_000_000, false)]
+    public void Indexes_are_deferred_only_when_the_file_may_add_about_as_many_tokens_as_the_store_holds(long tokens, long fileBytes, bool expected) =>
+        Assert.Equal(expected, DeferredIndexes.ShouldDefer(tokens, fileBytes));
+
+    [Fact]
+    public async Task A_large_import_into_a_small_store_rebuilds_every_index_it_dropped()
+    {
+        await using var h = await ImportHarness.StartAsync();
+        var before = await SchemaAsync(h);
+        // 200 records of ~600 bytes into an empty store: deferred.
+        var path = await h.WriteTempAsync("many.jsonl", ManyRecords(200));
+        Assert.True(DeferredIndexes.ShouldDefer(0, new FileInfo(path).Length));
+
+        var summary = await h.ImportAsync(path, "trufflehog");
+
+        Assert.Equal(200, summary.TokensNew);
+        Assert.Equal(before, await SchemaAsync(h));
+        Assert.Contains("IX_Tokens_LastSeenAt", before, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rejected_large_import_leaves_indexes_and_rows_as_they_were()
+    {
+        await using var h = await ImportHarness.StartAsync();
+        var before = await SchemaAsync(h);
+        var rows = await h.SnapshotAsync();
+        var lines = ManyRecords(200).Split('\n');
+        // More than half the records are bad: rejected after the good ones were written (and the indexes dropped).
+        var path = await h.WriteTempAsync("mostly-bad.jsonl", string.Join('\n', lines.Take(90).Concat(Enumerable.Repeat("{\"DetectorName\": 5}", 110))));
+
+        await Assert.ThrowsAsync<ImportRejectedException>(() => h.ImportAsync(path, "trufflehog"));
+
+        Assert.Equal(before, await SchemaAsync(h));
+        Assert.Equal(rows, await h.SnapshotAsync());
+    }
+
+    private const string Record = """{"SourceMetadata":{"Data":{"Git":{"commit":"COMMIT","file":"src/configLINENO.py","repository":"https://github.com/acme/repoR","line":LINENO,"visibility":0}}},"SourceName":"trufflehog - git","DetectorName":"HuggingFace","Verified":false,"Raw":"hf_DeferredIndexTestTokenSECRETabcdefgh","Redacted":"","ExtraData":null}""";
+
+    private static string ManyRecords(int count) => string.Join('\n', Enumerable.Range(0, count).Select(i => Record
+        .Replace("COMMIT", i.ToString("x40", CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("SECRET", i.ToString("D12", CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("repoR", "repo" + (i % 7).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("LINENO", (i + 1).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)));
+
+    private static async Task<string> SchemaAsync(ImportHarness h)
+    {
+        await using var connection = new SqliteConnection(h.Store.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT group_concat(type || ' ' || name || ' ' || coalesce(sql, ''), char(10)) FROM (SELECT * FROM sqlite_master ORDER BY type, name)";
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+}
