@@ -263,6 +263,33 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
                     b.ToTable("Exposures");
                 });
 
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubSyncState", b =>
+                {
+                    b.Property<string>("Organization")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long?>("HighWaterMark")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long?>("LastErrorAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("LastPullAlerts")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("LastPullAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Organization");
+
+                    b.ToTable("GitHubSyncStates");
+                });
+
             modelBuilder.Entity("GovernanceDashboard.Domain.MetricSnapshot", b =>
                 {
                     b.Property<int>("Id")
@@ -385,6 +412,38 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
                     b.HasIndex("PersonId", "ReadAt");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.NotificationAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("NotificationId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NotificationId");
+
+                    b.ToTable("NotificationAttachments");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.Occurrence", b =>
@@ -639,6 +698,9 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<long?>("AlertReceivedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
@@ -746,6 +808,10 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
                     b.Property<string>("RejectedJson")
                         .HasColumnType("text");
 
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<int>("RulesSaved")
                         .HasColumnType("integer");
 
@@ -759,6 +825,11 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<int>("TokensAssignedByRule")
                         .HasColumnType("integer");
@@ -909,6 +980,71 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
                     b.HasIndex("Status", "Platform");
 
                     b.ToTable("Tokens");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.WebhookDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("AlertNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("DeliveryId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int?>("ImportId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ProcessedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Repository")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveryId")
+                        .IsUnique();
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.ToTable("WebhookDeliveries");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeDecision", b =>
@@ -1099,6 +1235,17 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
                     b.Navigation("Person");
                 });
 
+            modelBuilder.Entity("GovernanceDashboard.Domain.NotificationAttachment", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Notification", "Notification")
+                        .WithMany("Attachments")
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Notification");
+                });
+
             modelBuilder.Entity("GovernanceDashboard.Domain.Occurrence", b =>
                 {
                     b.HasOne("GovernanceDashboard.Domain.ScanImport", "Import")
@@ -1223,6 +1370,11 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
             modelBuilder.Entity("GovernanceDashboard.Domain.AttestationCampaign", b =>
                 {
                     b.Navigation("Tasks");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.Notification", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.Token", b =>

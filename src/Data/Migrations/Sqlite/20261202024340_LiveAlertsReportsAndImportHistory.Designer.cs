@@ -8,11 +8,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace GovernanceDashboard.src.Data.Migrations
+namespace GovernanceDashboard.Data.Migrations.Sqlite
 {
     [DbContext(typeof(GovernanceDbContext))]
-    [Migration("20261202020526_SpeedSchema")]
-    partial class SpeedSchema
+    [Migration("20261202024340_LiveAlertsReportsAndImportHistory")]
+    partial class LiveAlertsReportsAndImportHistory
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -253,6 +253,33 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.ToTable("Exposures");
                 });
 
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubSyncState", b =>
+                {
+                    b.Property<string>("Organization")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("HighWaterMark")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastErrorAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastPullAlerts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastPullAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Organization");
+
+                    b.ToTable("GitHubSyncStates");
+                });
+
             modelBuilder.Entity("GovernanceDashboard.Domain.MetricSnapshot", b =>
                 {
                     b.Property<int>("Id")
@@ -371,6 +398,36 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.HasIndex("PersonId", "ReadAt");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.NotificationAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NotificationId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NotificationId");
+
+                    b.ToTable("NotificationAttachments");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.Occurrence", b =>
@@ -611,6 +668,9 @@ namespace GovernanceDashboard.src.Data.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AlertReceivedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Attempts")
@@ -890,6 +950,69 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.ToTable("Tokens");
                 });
 
+            modelBuilder.Entity("GovernanceDashboard.Domain.WebhookDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AlertNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DeliveryId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ImportId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Repository")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveryId")
+                        .IsUnique();
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.ToTable("WebhookDeliveries");
+                });
+
             modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeDecision", b =>
                 {
                     b.Property<int>("Id")
@@ -1072,6 +1195,17 @@ namespace GovernanceDashboard.src.Data.Migrations
                     b.Navigation("Person");
                 });
 
+            modelBuilder.Entity("GovernanceDashboard.Domain.NotificationAttachment", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Notification", "Notification")
+                        .WithMany("Attachments")
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Notification");
+                });
+
             modelBuilder.Entity("GovernanceDashboard.Domain.Occurrence", b =>
                 {
                     b.HasOne("GovernanceDashboard.Domain.ScanImport", "Import")
@@ -1196,6 +1330,11 @@ namespace GovernanceDashboard.src.Data.Migrations
             modelBuilder.Entity("GovernanceDashboard.Domain.AttestationCampaign", b =>
                 {
                     b.Navigation("Tasks");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.Notification", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.Token", b =>

@@ -2,10 +2,12 @@
 
 #nullable disable
 
-namespace GovernanceDashboard.src.Data.Migrations
+namespace GovernanceDashboard.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class LiveSchema : Migration
+    /// <summary>GitHub live alerts (webhook deliveries, sync state, alert-to-revocation time), mailed-report attachments, and
+    /// rejected imports in the history (existing imports are Completed).</summary>
+    public partial class LiveAlertsReportsAndImportHistory : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -15,6 +17,21 @@ namespace GovernanceDashboard.src.Data.Migrations
                 table: "RevocationRequests",
                 type: "INTEGER",
                 nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RejectionReason",
+                table: "Imports",
+                type: "TEXT",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Status",
+                table: "Imports",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: "Completed");
 
             migrationBuilder.CreateTable(
                 name: "GitHubSyncStates",
@@ -30,6 +47,28 @@ namespace GovernanceDashboard.src.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_GitHubSyncStates", x => x.Organization);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NotificationAttachments",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    NotificationId = table.Column<long>(type: "INTEGER", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ContentType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Content = table.Column<byte[]>(type: "BLOB", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NotificationAttachments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_NotificationAttachments_Notifications_NotificationId",
+                        column: x => x.NotificationId,
+                        principalTable: "Notifications",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -57,6 +96,11 @@ namespace GovernanceDashboard.src.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_NotificationAttachments_NotificationId",
+                table: "NotificationAttachments",
+                column: "NotificationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_WebhookDeliveries_DeliveryId",
                 table: "WebhookDeliveries",
                 column: "DeliveryId",
@@ -75,11 +119,22 @@ namespace GovernanceDashboard.src.Data.Migrations
                 name: "GitHubSyncStates");
 
             migrationBuilder.DropTable(
+                name: "NotificationAttachments");
+
+            migrationBuilder.DropTable(
                 name: "WebhookDeliveries");
 
             migrationBuilder.DropColumn(
                 name: "AlertReceivedAt",
                 table: "RevocationRequests");
+
+            migrationBuilder.DropColumn(
+                name: "RejectionReason",
+                table: "Imports");
+
+            migrationBuilder.DropColumn(
+                name: "Status",
+                table: "Imports");
         }
     }
 }
