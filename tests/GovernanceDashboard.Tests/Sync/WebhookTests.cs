@@ -140,7 +140,12 @@ public class WebhookTests
         using (var client = first.Client())
         using (var response = await client.SendAsync(GitHubAppStub.Delivery(WebhookSecret, "restart-1", 9)))
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await Seed.EventuallyAsync(() => Task.FromResult(stub.Requests.Any(r => r.Path.StartsWith("/repos/", StringComparison.Ordinal))));
+        // The stub answers before the worker records the answer: wait for the record, not for the request.
+        await Seed.EventuallyAsync(async () =>
+        {
+            await using var db = store.Factory.CreateDbContext();
+            return await db.WebhookDeliveries.AnyAsync(d => d.LastError != null);
+        });
         await using (var db = store.Factory.CreateDbContext())
         {
             var waiting = await db.WebhookDeliveries.SingleAsync();
