@@ -2,7 +2,7 @@ using GovernanceDashboard.Domain;
 
 namespace GovernanceDashboard.Ingestion.Rules;
 
-/// <summary>How an imported token gets its owner (docs/imports.md "Owners"), the one definition: an owners-csv rule
+/// <summary>How an imported token gets its owner (docs/imports.md "Occurrences, exposures, re-imports"), the one definition: an owners-csv rule
 /// matches a token of the same platform whose account is the rule's account in any case; the rule's owner (a person
 /// of the directory) becomes the confirmed owner unless a person chose the owner (any source other than a rule); a
 /// commit author who is an active person becomes the suggested owner of a token with neither owner nor suggestion.
