@@ -76,6 +76,14 @@ internal abstract class Columns
         if (id > MaxId) MaxId = id;
     }
 
+    /// <summary>Makes room for a row the loader read and marks it present; returns its id.</summary>
+    public int Add(int id)
+    {
+        Ensure(id);
+        Present[id] = true;
+        return id;
+    }
+
     protected abstract void Resize(int size);
 }
 

@@ -81,10 +81,8 @@ internal static class FactsLoader
 
     private static void ApplyPerson(DbDataReader r, FactTables t)
     {
-        var id = r.GetInt32(0);
         var c = t.People;
-        c.Ensure(id);
-        c.Present[id] = true;
+        var id = c.Add(r.GetInt32(0));
         c.Email[id] = r.GetString(1);
         c.Team[id] = r.IsDBNull(2) || r.GetString(2).Length == 0 ? -1 : t.Teams.Intern(r.GetString(2));
         c.Active[id] = r.GetBoolean(3);
@@ -92,10 +90,8 @@ internal static class FactsLoader
 
     private static void ApplyToken(DbDataReader r, FactTables t)
     {
-        var id = r.GetInt32(0);
         var c = t.Tokens;
-        c.Ensure(id);
-        c.Present[id] = true;
+        var id = c.Add(r.GetInt32(0));
         c.Platform[id] = (byte)Enum.Parse<TokenPlatform>(r.GetString(1));
         c.Kind[id] = (byte)Enum.Parse<TokenKind>(r.GetString(2));
         c.Write[id] = (byte)Enum.Parse<WriteCapability>(r.GetString(3));
@@ -113,10 +109,8 @@ internal static class FactsLoader
 
     private static void ApplyExposure(DbDataReader r, FactTables t)
     {
-        var id = r.GetInt32(0);
         var c = t.Exposures;
-        c.Ensure(id);
-        c.Present[id] = true;
+        var id = c.Add(r.GetInt32(0));
         c.Token[id] = r.GetInt32(1);
         c.Severity[id] = (byte)Enum.Parse<Severity>(r.GetString(2));
         c.State[id] = (byte)Enum.Parse<ExposureState>(r.GetString(3));
@@ -127,10 +121,8 @@ internal static class FactsLoader
 
     private static void ApplyGrant(DbDataReader r, FactTables t)
     {
-        var id = r.GetInt32(0);
         var c = t.Grants;
-        c.Ensure(id);
-        c.Present[id] = true;
+        var id = c.Add(r.GetInt32(0));
         c.Token[id] = r.GetInt32(1);
         c.Approved[id] = r.GetInt64(2);
         c.Expires[id] = r.GetInt64(3);
@@ -139,20 +131,16 @@ internal static class FactsLoader
 
     private static void ApplyCampaign(DbDataReader r, FactTables t)
     {
-        var id = r.GetInt32(0);
         var c = t.Campaigns;
-        c.Ensure(id);
-        c.Present[id] = true;
+        var id = c.Add(r.GetInt32(0));
         c.Opened[id] = r.GetInt64(1);
         c.Deadline[id] = r.GetInt64(2);
     }
 
     private static void ApplyTask(DbDataReader r, FactTables t)
     {
-        var id = r.GetInt32(0);
         var c = t.Tasks;
-        c.Ensure(id);
-        c.Present[id] = true;
+        var id = c.Add(r.GetInt32(0));
         c.Campaign[id] = r.GetInt32(1);
         c.Token[id] = r.GetInt32(2);
         c.Answered[id] = Enum.Parse<AttestationAnswer>(r.GetString(3)) != AttestationAnswer.None;
@@ -161,10 +149,8 @@ internal static class FactsLoader
 
     private static void ApplyOccurrence(DbDataReader r, FactTables t)
     {
-        var id = checked((int)r.GetInt64(0));
         var c = t.Occurrences;
-        c.Ensure(id);
-        c.Present[id] = true;
+        var id = c.Add(checked((int)r.GetInt64(0)));
         c.Token[id] = r.GetInt32(1);
         c.Repository[id] = t.Repositories.Intern(r.IsDBNull(2) ? null : r.GetString(2));
     }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Importers;
 using GovernanceDashboard.Ingestion.Rules;
@@ -41,70 +42,78 @@ internal sealed class FindingWriter : IDisposable
         _scannedAt = scannedAt;
         var least = postgres ? "LEAST" : "min";
         var greatest = postgres ? "GREATEST" : "max";
+        var tokens = T(nameof(GovernanceDbContext.Tokens));
+        var occurrences = T(nameof(GovernanceDbContext.Occurrences));
+        var exposures = T(nameof(GovernanceDbContext.Exposures));
 
         _upsertToken = Prepare(connection, transaction, $"""
-            INSERT INTO "Tokens" ("Identity", "Identified", "Mask", "Platform", "Kind", "Detector", "Account", "Organizations", "Scopes", "Role",
-                "WriteCapability", "OwnerSource", "Status", "FirstSeenAt", "LastSeenAt", "ExpiresAt", "CreatedImportId")
+            INSERT INTO {tokens} ({C(nameof(Token.Identity))}, {C(nameof(Token.Identified))}, {C(nameof(Token.Mask))}, {C(nameof(Token.Platform))}, {C(nameof(Token.Kind))}, {C(nameof(Token.Detector))}, {C(nameof(Token.Account))}, {C(nameof(Token.Organizations))}, {C(nameof(Token.Scopes))}, {C(nameof(Token.Role))},
+                {C(nameof(Token.WriteCapability))}, {C(nameof(Token.OwnerSource))}, {C(nameof(Token.Status))}, {C(nameof(Token.FirstSeenAt))}, {C(nameof(Token.LastSeenAt))}, {C(nameof(Token.ExpiresAt))}, {C(nameof(Token.CreatedImportId))})
             VALUES (@identity, @identified, @mask, @platform, @kind, @detector, @account, @orgs, @scopes, @role, @write, '{nameof(OwnerSource.None)}', '{nameof(TokenStatus.Exposed)}', @seen, @seen, @expires, @import)
-            ON CONFLICT ("Identity") DO UPDATE SET
-                "FirstSeenAt" = {least}("Tokens"."FirstSeenAt", excluded."FirstSeenAt"),
-                "LastSeenAt" = {greatest}("Tokens"."LastSeenAt", excluded."LastSeenAt"),
-                "Platform" = CASE WHEN "Tokens"."Platform" = '{nameof(TokenPlatform.Other)}' THEN excluded."Platform" ELSE "Tokens"."Platform" END,
-                "Kind" = CASE WHEN "Tokens"."Kind" = '{nameof(TokenKind.Other)}' THEN excluded."Kind" ELSE "Tokens"."Kind" END,
-                "Detector" = COALESCE("Tokens"."Detector", excluded."Detector"),
-                "Account" = COALESCE(excluded."Account", "Tokens"."Account"),
-                "Organizations" = COALESCE(excluded."Organizations", "Tokens"."Organizations"),
-                "Scopes" = COALESCE(excluded."Scopes", "Tokens"."Scopes"),
-                "Role" = COALESCE(excluded."Role", "Tokens"."Role"),
-                "WriteCapability" = CASE WHEN excluded."WriteCapability" = '{nameof(WriteCapability.Unknown)}' THEN "Tokens"."WriteCapability" ELSE excluded."WriteCapability" END,
-                "ExpiresAt" = COALESCE(excluded."ExpiresAt", "Tokens"."ExpiresAt")
-            RETURNING "Id", "CreatedImportId", "RevokedAt", "WriteCapability"
+            ON CONFLICT ({C(nameof(Token.Identity))}) DO UPDATE SET
+                {C(nameof(Token.FirstSeenAt))} = {least}({tokens}.{C(nameof(Token.FirstSeenAt))}, excluded.{C(nameof(Token.FirstSeenAt))}),
+                {C(nameof(Token.LastSeenAt))} = {greatest}({tokens}.{C(nameof(Token.LastSeenAt))}, excluded.{C(nameof(Token.LastSeenAt))}),
+                {C(nameof(Token.Platform))} = CASE WHEN {tokens}.{C(nameof(Token.Platform))} = '{nameof(TokenPlatform.Other)}' THEN excluded.{C(nameof(Token.Platform))} ELSE {tokens}.{C(nameof(Token.Platform))} END,
+                {C(nameof(Token.Kind))} = CASE WHEN {tokens}.{C(nameof(Token.Kind))} = '{nameof(TokenKind.Other)}' THEN excluded.{C(nameof(Token.Kind))} ELSE {tokens}.{C(nameof(Token.Kind))} END,
+                {C(nameof(Token.Detector))} = COALESCE({tokens}.{C(nameof(Token.Detector))}, excluded.{C(nameof(Token.Detector))}),
+                {C(nameof(Token.Account))} = COALESCE(excluded.{C(nameof(Token.Account))}, {tokens}.{C(nameof(Token.Account))}),
+                {C(nameof(Token.Organizations))} = COALESCE(excluded.{C(nameof(Token.Organizations))}, {tokens}.{C(nameof(Token.Organizations))}),
+                {C(nameof(Token.Scopes))} = COALESCE(excluded.{C(nameof(Token.Scopes))}, {tokens}.{C(nameof(Token.Scopes))}),
+                {C(nameof(Token.Role))} = COALESCE(excluded.{C(nameof(Token.Role))}, {tokens}.{C(nameof(Token.Role))}),
+                {C(nameof(Token.WriteCapability))} = CASE WHEN excluded.{C(nameof(Token.WriteCapability))} = '{nameof(WriteCapability.Unknown)}' THEN {tokens}.{C(nameof(Token.WriteCapability))} ELSE excluded.{C(nameof(Token.WriteCapability))} END,
+                {C(nameof(Token.ExpiresAt))} = COALESCE(excluded.{C(nameof(Token.ExpiresAt))}, {tokens}.{C(nameof(Token.ExpiresAt))})
+            RETURNING {C(nameof(Token.Id))}, {C(nameof(Token.CreatedImportId))}, {C(nameof(Token.RevokedAt))}, {C(nameof(Token.WriteCapability))}
             """, "identity", "identified", "mask", "platform", "kind", "detector", "account", "orgs", "scopes", "role", "write", "seen", "expires", "import");
 
-        _insertOccurrence = Prepare(connection, transaction, """
-            INSERT INTO "Occurrences" ("TokenId", "ImportId", "Key", "Scanner", "Detector", "Repository", "File", "Line", "Column", "Commit", "Link",
-                "Visibility", "AuthorEmail", "CommitTime", "Verification", "DetectedAt", "AlertNumber", "AlertState", "AlertResolution", "AlertResolvedAt", "PubliclyLeaked")
+        _insertOccurrence = Prepare(connection, transaction, $"""
+            INSERT INTO {occurrences} ({C(nameof(Occurrence.TokenId))}, {C(nameof(Occurrence.ImportId))}, {C(nameof(Occurrence.Key))}, {C(nameof(Occurrence.Scanner))}, {C(nameof(Occurrence.Detector))}, {C(nameof(Occurrence.Repository))}, {C(nameof(Occurrence.File))}, {C(nameof(Occurrence.Line))}, {C(nameof(Occurrence.Column))}, {C(nameof(Occurrence.Commit))}, {C(nameof(Occurrence.Link))},
+                {C(nameof(Occurrence.Visibility))}, {C(nameof(Occurrence.AuthorEmail))}, {C(nameof(Occurrence.CommitTime))}, {C(nameof(Occurrence.Verification))}, {C(nameof(Occurrence.DetectedAt))}, {C(nameof(Occurrence.AlertNumber))}, {C(nameof(Occurrence.AlertState))}, {C(nameof(Occurrence.AlertResolution))}, {C(nameof(Occurrence.AlertResolvedAt))}, {C(nameof(Occurrence.PubliclyLeaked))})
             VALUES (@token, @import, @key, @scanner, @detector, @repo, @file, @line, @column, @commit, @link,
                 @visibility, @author, @commitTime, @verification, @detected, @alert, @alertState, @resolution, @resolvedAt, @leaked)
-            ON CONFLICT ("Key") DO NOTHING
-            RETURNING "Id"
+            ON CONFLICT ({C(nameof(Occurrence.Key))}) DO NOTHING
+            RETURNING {C(nameof(Occurrence.Id))}
             """, "token", "import", "key", "scanner", "detector", "repo", "file", "line", "column", "commit", "link",
             "visibility", "author", "commitTime", "verification", "detected", "alert", "alertState", "resolution", "resolvedAt", "leaked");
 
-        _latestExposure = Prepare(connection, transaction, """
-            SELECT "Id", "DetectedAt", "State", "RemediatedAt", "Escrow" IS NOT NULL FROM "Exposures" WHERE "TokenId" = @token ORDER BY "Id" DESC LIMIT 1
+        _latestExposure = Prepare(connection, transaction, $"""
+            SELECT {C(nameof(Exposure.Id))}, {C(nameof(Exposure.DetectedAt))}, {C(nameof(Exposure.State))}, {C(nameof(Exposure.RemediatedAt))}, {C(nameof(Exposure.Escrow))} IS NOT NULL FROM {exposures} WHERE {C(nameof(Exposure.TokenId))} = @token ORDER BY {C(nameof(Exposure.Id))} DESC LIMIT 1
             """, "token");
 
         _openExposure = Prepare(connection, transaction, $"""
-            INSERT INTO "Exposures" ("TokenId", "DetectedAt", "Severity", "VerificationAtDetection", "State", "Escrow")
-            VALUES (@token, @detected, @severity, @verification, '{nameof(ExposureState.Open)}', @escrow) RETURNING "Id"
+            INSERT INTO {exposures} ({C(nameof(Exposure.TokenId))}, {C(nameof(Exposure.DetectedAt))}, {C(nameof(Exposure.Severity))}, {C(nameof(Exposure.VerificationAtDetection))}, {C(nameof(Exposure.State))}, {C(nameof(Exposure.Escrow))})
+            VALUES (@token, @detected, @severity, @verification, '{nameof(ExposureState.Open)}', @escrow) RETURNING {C(nameof(Exposure.Id))}
             """, "token", "detected", "severity", "verification", "escrow");
 
         // One statement for every change to an exposure; a null parameter leaves its column as it is.
-        _updateExposure = Prepare(connection, transaction, """
-            UPDATE "Exposures" SET
-                "DetectedAt" = COALESCE(@detected, "DetectedAt"),
-                "Severity" = COALESCE(@severity, "Severity"),
-                "VerificationAtDetection" = COALESCE(@verification, "VerificationAtDetection"),
-                "State" = COALESCE(@state, "State"),
-                "RemediatedAt" = COALESCE(@remediated, "RemediatedAt"),
-                "RemediatedBy" = COALESCE(@by, "RemediatedBy"),
-                "DismissedAt" = COALESCE(@dismissed, "DismissedAt"),
-                "DismissalReason" = COALESCE(@reason, "DismissalReason"),
-                "Escrow" = CASE WHEN @clearEscrow = 1 THEN NULL ELSE COALESCE(@escrow, "Escrow") END
-            WHERE "Id" = @id
+        _updateExposure = Prepare(connection, transaction, $"""
+            UPDATE {exposures} SET
+                {C(nameof(Exposure.DetectedAt))} = COALESCE(@detected, {C(nameof(Exposure.DetectedAt))}),
+                {C(nameof(Exposure.Severity))} = COALESCE(@severity, {C(nameof(Exposure.Severity))}),
+                {C(nameof(Exposure.VerificationAtDetection))} = COALESCE(@verification, {C(nameof(Exposure.VerificationAtDetection))}),
+                {C(nameof(Exposure.State))} = COALESCE(@state, {C(nameof(Exposure.State))}),
+                {C(nameof(Exposure.RemediatedAt))} = COALESCE(@remediated, {C(nameof(Exposure.RemediatedAt))}),
+                {C(nameof(Exposure.RemediatedBy))} = COALESCE(@by, {C(nameof(Exposure.RemediatedBy))}),
+                {C(nameof(Exposure.DismissedAt))} = COALESCE(@dismissed, {C(nameof(Exposure.DismissedAt))}),
+                {C(nameof(Exposure.DismissalReason))} = COALESCE(@reason, {C(nameof(Exposure.DismissalReason))}),
+                {C(nameof(Exposure.Escrow))} = CASE WHEN @clearEscrow = 1 THEN NULL ELSE COALESCE(@escrow, {C(nameof(Exposure.Escrow))}) END
+            WHERE {C(nameof(Exposure.Id))} = @id
             """, "detected", "severity", "verification", "state", "remediated", "by", "dismissed", "reason", "clearEscrow", "escrow", "id");
 
         _revokeToken = Prepare(connection, transaction, $"""
-            UPDATE "Tokens" SET "RevokedAt" = CASE WHEN "RevokedAt" IS NULL THEN @at ELSE {least}("RevokedAt", @at) END, "Status" = '{nameof(TokenStatus.Revoked)}' WHERE "Id" = @id
+            UPDATE {tokens} SET {C(nameof(Token.RevokedAt))} = CASE WHEN {C(nameof(Token.RevokedAt))} IS NULL THEN @at ELSE {least}({C(nameof(Token.RevokedAt))}, @at) END, {C(nameof(Token.Status))} = '{nameof(TokenStatus.Revoked)}' WHERE {C(nameof(Token.Id))} = @id
             """, "at", "id");
 
         // The stored status is the current one, for filtering (TokenStatusRule: revocation and expiry outrank exposure).
         _setStatus = Prepare(connection, transaction, $"""
-            UPDATE "Tokens" SET "Status" = {Domain.Rules.TokenStatusRule.Sql("\"RevokedAt\"", "\"ExpiresAt\"", "@now", "@status")}
-            WHERE "Id" = @id
+            UPDATE {tokens} SET {C(nameof(Token.Status))} = {Domain.Rules.TokenStatusRule.Sql(C(nameof(Token.RevokedAt)), C(nameof(Token.ExpiresAt)), "@now", "@status")}
+            WHERE {C(nameof(Token.Id))} = @id
             """, "now", "status", "id");
     }
+
+    // Quoted table and column names from the model, so that a rename breaks the build rather than an import; the
+    // statements are built once per import, so naming costs nothing per record. Tables are named after the context's sets.
+    private static string T(string set) => "\"" + set + "\"";
+    private static string C(string property) => "\"" + property + "\"";
 
     public int TokensNew { get; private set; }
     public int TokensSeen { get; private set; }

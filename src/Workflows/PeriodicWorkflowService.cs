@@ -1,3 +1,8 @@
+using GovernanceDashboard.Audit;
+using GovernanceDashboard.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
 namespace GovernanceDashboard.Workflows;
 
 /// <summary>How often the workflow background services run (<c>Workflows:IntervalSeconds</c>, <c>Workflows:MailIntervalSeconds</c>).</summary>
@@ -57,4 +62,25 @@ public abstract class PeriodicWorkflowService(TimeProvider clock, ILogger logger
             return false;
         }
     }
+}
+
+/// <summary>A workflow over the store on the workflow schedule (grant expiry, request escalation, attestation reminders,
+/// risk acceptance expiry, SLA breaches): each round runs in a context of its own, under the audit lock because a round
+/// audits what it changes and the chain is written one entry at a time.</summary>
+public abstract class StoreWorkflowService(IDbContextFactory<GovernanceDbContext> dbFactory, IOptions<WorkflowScheduleOptions> schedule,
+    TimeProvider clock, ILogger logger) : PeriodicWorkflowService(clock, logger)
+{
+    protected override TimeSpan Interval => schedule.Value.Interval;
+
+    public override Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default) => AuditTrail.WithLockAsync(() => RoundAsync(now, ct), ct);
+
+    /// <summary>One round in a context of its own, without the lock (for a workflow that audits nothing).</summary>
+    protected async Task<int> RoundAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await RunAsync(db, now, ct);
+    }
+
+    /// <summary>Does whatever is due at <paramref name="now"/> in <paramref name="db"/>; returns how many items it changed.</summary>
+    protected abstract Task<int> RunAsync(GovernanceDbContext db, DateTimeOffset now, CancellationToken ct);
 }

@@ -10,15 +10,12 @@ namespace GovernanceDashboard.Workflows.Approvals;
 /// <summary>Warns owners before their write-scope grants end and records each expiry (audited): from then on the token counts
 /// as unjustified write again (the metric reads the grant's end date; this makes the change visible and traceable).</summary>
 public sealed class GrantExpiryService(IDbContextFactory<GovernanceDbContext> dbFactory, IOptions<WorkflowScheduleOptions> schedule,
-    TimeProvider clock, ILogger<GrantExpiryService> logger) : PeriodicWorkflowService(clock, logger)
+    TimeProvider clock, ILogger<GrantExpiryService> logger) : StoreWorkflowService(dbFactory, schedule, clock, logger)
 {
     public const string ActorName = "system:grant-expiry";
 
-    protected override TimeSpan Interval => schedule.Value.Interval;
-
-    public override Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default) => AuditTrail.WithLockAsync(async () =>
+    protected override async Task<int> RunAsync(GovernanceDbContext db, DateTimeOffset now, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var settings = await GovernanceSettings.LoadAsync(db, ct);
         var horizon = now.AddDays(Math.Max(0, settings.WarnGrantExpiryDays));
         var grants = await db.WriteScopeGrants.Include(g => g.Token)
@@ -66,5 +63,5 @@ public sealed class GrantExpiryService(IDbContextFactory<GovernanceDbContext> db
         }
         await db.SaveChangesAsync(ct);
         return changed;
-    }, ct);
+    }
 }

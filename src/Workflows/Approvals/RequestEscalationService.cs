@@ -11,15 +11,12 @@ namespace GovernanceDashboard.Workflows.Approvals;
 /// <summary>Escalates write-scope requests that waited too long (setting EscalateRequestsAfterDays) to the requester's manager,
 /// or to the admins when the requester has no active manager.</summary>
 public sealed class RequestEscalationService(IDbContextFactory<GovernanceDbContext> dbFactory, IOptions<WorkflowScheduleOptions> schedule,
-    TimeProvider clock, ILogger<RequestEscalationService> logger) : PeriodicWorkflowService(clock, logger)
+    TimeProvider clock, ILogger<RequestEscalationService> logger) : StoreWorkflowService(dbFactory, schedule, clock, logger)
 {
     public const string ActorName = "system:request-escalation";
 
-    protected override TimeSpan Interval => schedule.Value.Interval;
-
-    public override Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default) => AuditTrail.WithLockAsync(async () =>
+    protected override async Task<int> RunAsync(GovernanceDbContext db, DateTimeOffset now, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var settings = await GovernanceSettings.LoadAsync(db, ct);
         if (settings.EscalateRequestsAfterDays <= 0) return 0;
         var cutoff = now.AddDays(-settings.EscalateRequestsAfterDays);
@@ -52,5 +49,5 @@ public sealed class RequestEscalationService(IDbContextFactory<GovernanceDbConte
             return 0;
         }
         return escalated;
-    }, ct);
+    }
 }

@@ -11,15 +11,12 @@ namespace GovernanceDashboard.Workflows.Attestations;
 /// <summary>Before a campaign's deadline, reminds owners who have not answered; after it, escalates what is still unanswered
 /// to each owner's manager (triage tasks and owners without a manager go to whoever opened the campaign).</summary>
 public sealed class AttestationReminderService(IDbContextFactory<GovernanceDbContext> dbFactory, IOptions<WorkflowScheduleOptions> schedule,
-    TimeProvider clock, ILogger<AttestationReminderService> logger) : PeriodicWorkflowService(clock, logger)
+    TimeProvider clock, ILogger<AttestationReminderService> logger) : StoreWorkflowService(dbFactory, schedule, clock, logger)
 {
     public const string ActorName = "system:attestation-reminders";
 
-    protected override TimeSpan Interval => schedule.Value.Interval;
-
-    public override Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default) => AuditTrail.WithLockAsync(async () =>
+    protected override async Task<int> RunAsync(GovernanceDbContext db, DateTimeOffset now, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var settings = await GovernanceSettings.LoadAsync(db, ct);
         var campaigns = await db.AttestationCampaigns.Where(c => c.ClosedAt == null && c.OpenedAt <= now).ToListAsync(ct);
         var changed = 0;
@@ -62,5 +59,5 @@ public sealed class AttestationReminderService(IDbContextFactory<GovernanceDbCon
         }
         await db.SaveChangesAsync(ct);
         return changed;
-    }, ct);
+    }
 }

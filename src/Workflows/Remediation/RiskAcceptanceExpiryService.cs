@@ -11,15 +11,12 @@ namespace GovernanceDashboard.Workflows.Remediation;
 /// <summary>Reopens exposures whose accepted risk has expired (audited; owner and analysts told). State lives in the store, so a restart
 /// loses nothing: whatever expired while the dashboard was down is reopened on the next round.</summary>
 public sealed class RiskAcceptanceExpiryService(IDbContextFactory<GovernanceDbContext> dbFactory, IOptions<WorkflowScheduleOptions> schedule,
-    TimeProvider clock, ILogger<RiskAcceptanceExpiryService> logger) : PeriodicWorkflowService(clock, logger)
+    TimeProvider clock, ILogger<RiskAcceptanceExpiryService> logger) : StoreWorkflowService(dbFactory, schedule, clock, logger)
 {
     public const string ActorName = "system:risk-acceptance";
 
-    protected override TimeSpan Interval => schedule.Value.Interval;
-
-    public override Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default) => AuditTrail.WithLockAsync(async () =>
+    protected override async Task<int> RunAsync(GovernanceDbContext db, DateTimeOffset now, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var expired = await db.Exposures.Include(e => e.Token)
             .Where(e => e.State == ExposureState.Dismissed && e.DismissedUntil != null && e.DismissedUntil <= now)
             .OrderBy(e => e.DismissedUntil).Take(TriageService.MaxBulk).ToListAsync(ct);
@@ -45,5 +42,5 @@ public sealed class RiskAcceptanceExpiryService(IDbContextFactory<GovernanceDbCo
         }
         await db.SaveChangesAsync(ct);
         return expired.Count;
-    }, ct);
+    }
 }

@@ -10,27 +10,25 @@ namespace GovernanceDashboard.Workflows.Remediation;
 /// <summary>Tells the owner, the owner's manager and the analysts when an open exposure passes its severity's SLA (docs/metrics.md "breached").
 /// Once per open period: the exposure records when it was announced, in the same save as the messages, so a restart never repeats it.</summary>
 public sealed class SlaBreachService(IDbContextFactory<GovernanceDbContext> dbFactory, IOptions<WorkflowScheduleOptions> schedule,
-    TimeProvider clock, ILogger<SlaBreachService> logger) : PeriodicWorkflowService(clock, logger)
+    TimeProvider clock, ILogger<SlaBreachService> logger) : StoreWorkflowService(dbFactory, schedule, clock, logger)
 {
     private const int Batch = 500;
 
-    protected override TimeSpan Interval => schedule.Value.Interval;
-
+    /// <summary>Rounds of at most a batch each until none is full; no audit lock: a breach is announced, not audited.</summary>
     public override async Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default)
     {
         var total = 0;
         while (!ct.IsCancellationRequested)
         {
-            var handled = await RunBatchAsync(now, ct);
+            var handled = await RoundAsync(now, ct);
             total += handled;
             if (handled < Batch) break;
         }
         return total;
     }
 
-    private async Task<int> RunBatchAsync(DateTimeOffset now, CancellationToken ct)
+    protected override async Task<int> RunAsync(GovernanceDbContext db, DateTimeOffset now, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var settings = await GovernanceSettings.LoadAsync(db, ct);
         var breached = new List<Exposure>();
         // Per severity, the deadline is detection + its SLA: "detected before now − SLA" uses the (State, DetectedAt) index.
