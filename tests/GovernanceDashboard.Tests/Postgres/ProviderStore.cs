@@ -33,6 +33,9 @@ public sealed class ProviderStore : IAsyncDisposable
     public static TheoryData<StoreProvider> Providers => [StoreProvider.Sqlite, StoreProvider.Postgres];
 
     public StoreProvider Provider { get; }
+
+    /// <summary>The SQLite store underneath (null on PostgreSQL).</summary>
+    public TestStore? Sqlite => _sqlite;
     public string Directory { get; }
     public string KeyDirectory { get; }
     public string ConnectionString { get; }
