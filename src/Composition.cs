@@ -70,7 +70,7 @@ public static class Composition
         builder.Services.AddProblemDetails();
         builder.Services.AddHealth();
         builder.Services.AddHostedService<FactsRefresher>();
-        builder.Services.AddHostedService<HistoryRecorder>();
+        builder.Services.AddLedHostedService<HistoryRecorder>();
         return builder;
     }
 

@@ -1,3 +1,5 @@
+using GovernanceDashboard.Workflows;
+
 namespace GovernanceDashboard.Reporting;
 
 /// <summary>Registers the management report and its mailing schedule.</summary>
@@ -13,7 +15,7 @@ public static class ReportingRegistration
     /// <summary>Mails the scheduled report when due (the dashboard only).</summary>
     public static IHostApplicationBuilder AddReportSchedule(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReportMailer>());
+        builder.Services.AddLedSchedule<ReportMailer>();
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using GovernanceDashboard.Platforms.GitHubApp;
+using GovernanceDashboard.Workflows;
 
 namespace GovernanceDashboard.Sync;
 
@@ -20,8 +21,9 @@ public static class SyncRegistration
 
     public static IHostApplicationBuilder AddGitHubSyncWorkers(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHostedService<DeliveryWorker>();
-        builder.Services.AddHostedService<PullScheduler>();
+        // Deliveries are queued in the store by whichever instance GitHub reached; the leading instance works them off and pulls.
+        builder.Services.AddLedHostedService<DeliveryWorker>();
+        builder.Services.AddLedHostedService<PullScheduler>();
         return builder;
     }
 }

@@ -32,19 +32,12 @@ public static class WorkflowRegistration
     /// <summary>Runs grant expiry, request escalation, attestation reminders, risk-acceptance expiry, SLA breaches and mail on their timers (the dashboard only).</summary>
     public static IHostApplicationBuilder AddWorkflowSchedules(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHostedService(sp => LedBy(sp, sp.GetRequiredService<GrantExpiryService>()));
-        builder.Services.AddHostedService(sp => LedBy(sp, sp.GetRequiredService<RequestEscalationService>()));
-        builder.Services.AddHostedService(sp => LedBy(sp, sp.GetRequiredService<AttestationReminderService>()));
-        builder.Services.AddHostedService(sp => LedBy(sp, sp.GetRequiredService<SmtpOutboxSender>()));
-        builder.Services.AddHostedService(sp => LedBy(sp, sp.GetRequiredService<RiskAcceptanceExpiryService>()));
-        builder.Services.AddHostedService(sp => LedBy(sp, sp.GetRequiredService<SlaBreachService>()));
+        builder.Services.AddLedSchedule<GrantExpiryService>();
+        builder.Services.AddLedSchedule<RequestEscalationService>();
+        builder.Services.AddLedSchedule<AttestationReminderService>();
+        builder.Services.AddLedSchedule<SmtpOutboxSender>();
+        builder.Services.AddLedSchedule<RiskAcceptanceExpiryService>();
+        builder.Services.AddLedSchedule<SlaBreachService>();
         return builder;
-    }
-
-    // Several instances on one PostgreSQL store: only the elected one runs the rounds (src/Data/WorkflowLeader.cs).
-    private static T LedBy<T>(IServiceProvider services, T service) where T : PeriodicWorkflowService
-    {
-        service.Leader = services.GetRequiredService<Data.WorkflowLeader>();
-        return service;
     }
 }

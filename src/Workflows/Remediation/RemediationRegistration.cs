@@ -27,11 +27,13 @@ public static class RemediationRegistration
         return builder;
     }
 
-    /// <summary>The sender of queued revocations and the periodic validation pass run in the dashboard process, not in command-line verbs.</summary>
+    /// <summary>The sender of queued revocations and the periodic validation pass run in the dashboard process (in the one instance
+    /// holding the workflow lead), not in command-line verbs.</summary>
     public static IHostApplicationBuilder AddRemediationWorkers(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHostedService<RevocationWorker>();
-        builder.Services.AddHostedService<ValidationWorker>();
+        // One instance sends revocations and validates (src/Workflows/LedHostedService.cs).
+        builder.Services.AddLedHostedService<RevocationWorker>();
+        builder.Services.AddLedHostedService<ValidationWorker>();
         return builder;
     }
 }

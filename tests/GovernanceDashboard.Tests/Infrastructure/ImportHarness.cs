@@ -1,6 +1,7 @@
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Ingestion;
 using GovernanceDashboard.Secrets;
+using GovernanceDashboard.Tests.Postgres;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,29 +10,36 @@ using Microsoft.Extensions.Logging;
 
 namespace GovernanceDashboard.Tests.Infrastructure;
 
-/// <summary>The app's own services (no web host) on a real temporary SQLite store, with every log line captured.</summary>
+/// <summary>The app's own services (no web host) on a real temporary store (SQLite unless a test asks for PostgreSQL), with every
+/// log line captured.</summary>
 public sealed class ImportHarness : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private ImportHarness(IHost host, TestStore store, CapturedLogs logs)
+    private readonly ProviderStore _store;
+
+    private ImportHarness(IHost host, ProviderStore store, CapturedLogs logs)
     {
         _host = host;
-        Store = store;
+        _store = store;
         Logs = logs;
     }
 
-    public TestStore Store { get; }
+    /// <summary>The SQLite store (the tests that open its file or run the program on it).</summary>
+    public TestStore Store => _store.Sqlite ?? throw new InvalidOperationException("This harness runs on PostgreSQL.");
+
+    /// <summary>The store's temporary folder, on either provider.</summary>
+    public string Directory => _store.Directory;
     public CapturedLogs Logs { get; }
     public IServiceProvider Services => _host.Services;
     public ImportService Imports => Services.GetRequiredService<ImportService>();
     public SecretProtector Secrets => Services.GetRequiredService<SecretProtector>();
 
-    public static async Task<ImportHarness> StartAsync()
+    public static async Task<ImportHarness> StartAsync(StoreProvider provider = StoreProvider.Sqlite)
     {
-        var store = new TestStore();
+        var store = await ProviderStore.CreateAsync(provider);
         var logs = new CapturedLogs();
-        return new ImportHarness(await TestHost.StartAsync(store, logs: logs), store, logs);
+        return new ImportHarness(await store.StartHostAsync(logs: logs), store, logs);
     }
 
     public GovernanceDbContext Db() => Services.GetRequiredService<IDbContextFactory<GovernanceDbContext>>().CreateDbContext();
@@ -42,7 +50,7 @@ public sealed class ImportHarness : IAsyncDisposable
 
     public async Task<string> WriteTempAsync(string name, byte[] content)
     {
-        var path = Path.Combine(Store.Directory, name);
+        var path = Path.Combine(Directory, name);
         await File.WriteAllBytesAsync(path, content);
         return path;
     }
@@ -53,12 +61,15 @@ public sealed class ImportHarness : IAsyncDisposable
     /// rejected import (written on purpose after the rejected one rolled back) is left out.</summary>
     public async Task<string> SnapshotAsync()
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(Store.ConnectionString);
+        await using var db = Db();
+        var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
         var tables = new List<string>();
         await using (var list = connection.CreateCommand())
         {
-            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            list.CommandText = _store.Provider == StoreProvider.Postgres
+                ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name"
+                : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
             await using var reader = await list.ExecuteReaderAsync();
             while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
         }
@@ -83,6 +94,6 @@ public sealed class ImportHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _host.Dispose();
-        await Store.DisposeAsync();
+        await _store.DisposeAsync();
     }
 }

@@ -1,19 +1,23 @@
 using System.Diagnostics;
 using System.Text;
+using GovernanceDashboard.Data;
 using GovernanceDashboard.Importers;
 using GovernanceDashboard.Tests.Infrastructure;
+using GovernanceDashboard.Tests.Postgres;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using static GovernanceDashboard.Tests.Importers.ImporterTestFiles;
 
 namespace GovernanceDashboard.Tests.Ingestion;
 
+/// <summary>Re-imports, rejected files and records, cancelled and killed imports; the in-process ones on both providers.</summary>
 public class ReimportAndAtomicityTests
 {
-    [Fact]
-    public async Task Reimporting_the_same_file_adds_nothing_and_says_so()
+    [Theory]
+    [MemberData(nameof(ProviderStore.Providers), MemberType = typeof(ProviderStore))]
+    public async Task Reimporting_the_same_file_adds_nothing_and_says_so(StoreProvider provider)
     {
-        await using var h = await ImportHarness.StartAsync();
+        await using var h = await ImportHarness.StartAsync(provider);
         var first = await h.ImportAsync(Sample("trufflehog.jsonl"));
         await using (var db = h.Db())
             Assert.Equal(4, await db.Exposures.CountAsync());
@@ -27,10 +31,11 @@ public class ReimportAndAtomicityTests
         Assert.Equal((4, 4, 4), (await check.Tokens.CountAsync(), await check.Occurrences.CountAsync(), await check.Exposures.CountAsync()));
     }
 
-    [Fact]
-    public async Task A_later_file_with_the_same_tokens_adds_only_its_new_occurrences()
+    [Theory]
+    [MemberData(nameof(ProviderStore.Providers), MemberType = typeof(ProviderStore))]
+    public async Task A_later_file_with_the_same_tokens_adds_only_its_new_occurrences(StoreProvider provider)
     {
-        await using var h = await ImportHarness.StartAsync();
+        await using var h = await ImportHarness.StartAsync(provider);
         await h.ImportAsync(Sample("trufflehog.jsonl"));
         var lines = (await File.ReadAllLinesAsync(Sample("trufflehog.jsonl"))).Where(l => l.Length > 0).ToArray();
         // The first record again, found in another file of the same repository.
@@ -42,10 +47,11 @@ public class ReimportAndAtomicityTests
         Assert.Equal((0, 1, 4, 0), (later.TokensNew, later.OccurrencesNew, later.Duplicates, later.ExposuresOpened));
     }
 
-    [Fact]
-    public async Task A_file_with_more_than_half_its_records_rejected_is_rejected_whole_and_writes_nothing()
+    [Theory]
+    [MemberData(nameof(ProviderStore.Providers), MemberType = typeof(ProviderStore))]
+    public async Task A_file_with_more_than_half_its_records_rejected_is_rejected_whole_and_writes_nothing(StoreProvider provider)
     {
-        await using var h = await ImportHarness.StartAsync();
+        await using var h = await ImportHarness.StartAsync(provider);
         var good = (await File.ReadAllLinesAsync(Sample("trufflehog.jsonl"))).First(l => l.Length > 0);
         var path = await h.WriteTempAsync("mostly-bad.jsonl", string.Join('\n', good, "{\"DetectorName\": 5}", "{\"DetectorName\": \"x\", \"SourceMetadata\": 7}", "{}"));
         var before = await h.SnapshotAsync();
@@ -55,10 +61,11 @@ public class ReimportAndAtomicityTests
         Assert.Equal(before, await h.SnapshotAsync());
     }
 
-    [Fact]
-    public async Task A_malformed_record_is_rejected_alone_with_its_line_and_the_rest_imports()
+    [Theory]
+    [MemberData(nameof(ProviderStore.Providers), MemberType = typeof(ProviderStore))]
+    public async Task A_malformed_record_is_rejected_alone_with_its_line_and_the_rest_imports(StoreProvider provider)
     {
-        await using var h = await ImportHarness.StartAsync();
+        await using var h = await ImportHarness.StartAsync(provider);
         var lines = (await File.ReadAllLinesAsync(Sample("trufflehog.jsonl"))).Where(l => l.Length > 0).ToList();
         lines.Insert(2, "{\"DetectorName\": \"HuggingFace\", \"SourceMetadata\": ");
         var path = await h.WriteTempAsync("one-bad.jsonl", string.Join('\n', lines));
@@ -71,12 +78,13 @@ public class ReimportAndAtomicityTests
         Assert.Contains("\"line\":3", (await db.Imports.SingleAsync()).RejectedJson, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_cancelled_import_leaves_the_store_as_it_was()
+    [Theory]
+    [MemberData(nameof(ProviderStore.Providers), MemberType = typeof(ProviderStore))]
+    public async Task A_cancelled_import_leaves_the_store_as_it_was(StoreProvider provider)
     {
-        await using var h = await ImportHarness.StartAsync();
+        await using var h = await ImportHarness.StartAsync(provider);
         await h.ImportAsync(Sample("people.csv"));
-        var path = Path.Combine(h.Store.Directory, "big.jsonl");
+        var path = Path.Combine(h.Directory, "big.jsonl");
         await TruffleHogFile.WriteAsync(path, 20_000);
         var before = await h.SnapshotAsync();
 

@@ -33,6 +33,9 @@ public sealed class ProviderStore : IAsyncDisposable
     public static TheoryData<StoreProvider> Providers => [StoreProvider.Sqlite, StoreProvider.Postgres];
 
     public StoreProvider Provider { get; }
+
+    /// <summary>The SQLite store underneath (null on PostgreSQL).</summary>
+    public TestStore? Sqlite => _sqlite;
     public string Directory { get; }
     public string KeyDirectory { get; }
     public string ConnectionString { get; }
@@ -66,12 +69,19 @@ public sealed class ProviderStore : IAsyncDisposable
     };
 
     /// <summary>The app's services as the command line hosts them, on this store, migrated.</summary>
-    public async Task<IHost> StartHostAsync(TimeProvider? clock = null, IEnumerable<KeyValuePair<string, string?>>? configuration = null)
+    /// <param name="logs">receives every log line, for the tests that prove no secret is logged</param>
+    public async Task<IHost> StartHostAsync(TimeProvider? clock = null, IEnumerable<KeyValuePair<string, string?>>? configuration = null,
+        ILoggerProvider? logs = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = Directory, EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(Settings);
         builder.Configuration.AddInMemoryCollection(configuration ?? []);
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
+            builder.Logging.AddProvider(logs);
+        }
         builder.AddGovernanceCore();
         if (clock is not null) builder.Services.AddSingleton(clock);
         var host = builder.Build();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -9,9 +10,13 @@ using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Tests.Importers;
 using GovernanceDashboard.Tests.Infrastructure;
+using GovernanceDashboard.Workflows;
+using GovernanceDashboard.Workflows.Remediation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GovernanceDashboard.Tests.Postgres;
 
@@ -19,6 +24,7 @@ namespace GovernanceDashboard.Tests.Postgres;
 public class TwoInstancesTests
 {
     private const string Elected = "This instance runs the background workflows";
+    private const string RevocationsHere = "RevocationWorker runs in this instance";
 
     [Fact]
     public async Task An_import_through_one_is_in_the_others_metrics_and_grid_a_raced_decision_has_one_winner_and_one_instance_runs_the_workflows()
@@ -83,10 +89,52 @@ public class TwoInstancesTests
         // Several rounds later the other still has not taken it (it tries at each round).
         await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token);
         Assert.False(other.Logged(Elected));
+        // The workers follow the lead: revocations are sent from the leader only.
+        Assert.True(leader.Logged(RevocationsHere));
+        Assert.False(other.Logged(RevocationsHere));
 
         // The leader goes away: the other takes over at its next round.
         await leader.DisposeAsync();
         while (!other.Logged(Elected)) await Task.Delay(200, timeout.Token);
+        while (!other.Logged(RevocationsHere)) await Task.Delay(200, timeout.Token);
+    }
+
+    [Fact]
+    public async Task The_revocation_worker_runs_in_the_instance_holding_the_lead_only_and_moves_with_it()
+    {
+        await using var store = await ProviderStore.CreateAsync(StoreProvider.Postgres);
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-20T08:00:00Z", CultureInfo.InvariantCulture));
+        var hostA = await store.StartHostAsync(clock);
+        await using var hostB = (IAsyncDisposable)await store.StartHostAsync(clock);
+        var a = ActivatorUtilities.CreateInstance<LedHostedService<RevocationWorker>>(hostA.Services,
+            ActivatorUtilities.CreateInstance<RevocationWorker>(hostA.Services));
+        using var b = ActivatorUtilities.CreateInstance<LedHostedService<RevocationWorker>>(((IHost)hostB).Services,
+            ActivatorUtilities.CreateInstance<RevocationWorker>(((IHost)hostB).Services));
+
+        Assert.True(await a.CheckAsync());
+        Assert.False(await b.CheckAsync());
+        // Round after round, the lead stays where it is.
+        Assert.True(await a.CheckAsync());
+        Assert.False(await b.CheckAsync());
+        Assert.True(a.Running);
+        Assert.False(b.Running);
+
+        // Instance A goes away (its lock connection closes with it): B takes the worker over at its next check.
+        await a.StopAsync(CancellationToken.None);
+        a.Dispose();
+        await ((IAsyncDisposable)hostA).DisposeAsync();
+        Assert.True(await b.CheckAsync());
+        Assert.True(b.Running);
+        await b.StopAsync(CancellationToken.None);
+        Assert.False(b.Running);
+
+        // SQLite: the one process always runs it.
+        await using var sqlite = await ProviderStore.CreateAsync(StoreProvider.Sqlite);
+        await using var sqliteHost = (IAsyncDisposable)await sqlite.StartHostAsync(clock);
+        using var single = ActivatorUtilities.CreateInstance<LedHostedService<RevocationWorker>>(((IHost)sqliteHost).Services,
+            ActivatorUtilities.CreateInstance<RevocationWorker>(((IHost)sqliteHost).Services));
+        Assert.True(await single.CheckAsync());
+        await single.StopAsync(CancellationToken.None);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Tests.Workflows;
 using GovernanceDashboard.Workflows;
@@ -12,12 +13,15 @@ namespace GovernanceDashboard.Tests.Remediation;
 /// <summary>Triage on a real SQLite store: each action audited, refused for owners, and visible in the metrics at once.</summary>
 public class TriageServiceTests : IAsyncLifetime
 {
+    /// <summary>SQLite here; <c>PostgresTriageServiceTests</c> runs the same tests on PostgreSQL.</summary>
+    protected virtual StoreProvider Provider => StoreProvider.Sqlite;
+
     private WorkflowHarness _h = default!;
     private Person _ada = default!, _ben = default!, _analyst = default!;
 
     public async Task InitializeAsync()
     {
-        _h = await StartAsync();
+        _h = await StartAsync(provider: Provider);
         _ada = await _h.PersonAsync("ada");
         _ben = await _h.PersonAsync("ben");
         _analyst = await _h.PersonAsync("analyst", Roles.Analyst);

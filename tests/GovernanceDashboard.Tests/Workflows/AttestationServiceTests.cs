@@ -1,3 +1,4 @@
+using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Workflows;
 using GovernanceDashboard.Workflows.Attestations;
@@ -10,13 +11,16 @@ namespace GovernanceDashboard.Tests.Workflows;
 /// <summary>Attestation campaigns on a real store: tasks, triage, answers feeding the token, reminders and escalation.</summary>
 public class AttestationServiceTests : IAsyncLifetime
 {
+    /// <summary>SQLite here; <c>PostgresAttestationServiceTests</c> runs the same tests on PostgreSQL.</summary>
+    protected virtual StoreProvider Provider => StoreProvider.Sqlite;
+
     private WorkflowHarness _h = default!;
     private Person _lead = default!, _ada = default!, _ben = default!, _left = default!, _analyst = default!;
     private Token _adaWrite = default!, _adaRead = default!, _benWrite = default!, _orphaned = default!, _unowned = default!;
 
     public async Task InitializeAsync()
     {
-        _h = await StartAsync();
+        _h = await StartAsync(provider: Provider);
         _lead = await _h.PersonAsync("lead", Roles.Approver);
         _ada = await _h.PersonAsync("ada", manager: _lead);
         _ben = await _h.PersonAsync("ben");

@@ -3,6 +3,7 @@ using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Metrics;
 using GovernanceDashboard.Tests.Infrastructure;
+using GovernanceDashboard.Tests.Postgres;
 using GovernanceDashboard.Workflows;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -22,22 +23,26 @@ public sealed class WorkflowHarness : IAsyncDisposable
     private readonly IHost _host;
     private int _next;
 
-    private WorkflowHarness(IHost host, TestStore store, FakeTimeProvider clock)
+    private readonly ProviderStore _store;
+
+    private WorkflowHarness(IHost host, ProviderStore store, FakeTimeProvider clock)
     {
         _host = host;
-        Store = store;
+        _store = store;
         Clock = clock;
     }
 
-    public TestStore Store { get; }
+    /// <summary>The SQLite store (the tests that open its file or start a second host on it).</summary>
+    public TestStore Store => _store.Sqlite ?? throw new InvalidOperationException("This harness runs on PostgreSQL.");
     public FakeTimeProvider Clock { get; }
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<WorkflowHarness> StartAsync(Dictionary<string, string?>? configuration = null)
+    /// <param name="provider">the store's provider: the workflow classes that run on both derive a PostgreSQL class that passes it</param>
+    public static async Task<WorkflowHarness> StartAsync(Dictionary<string, string?>? configuration = null, StoreProvider provider = StoreProvider.Sqlite)
     {
-        var store = new TestStore();
+        var store = await ProviderStore.CreateAsync(provider);
         var clock = new FakeTimeProvider(Start);
-        var host = await TestHost.StartAsync(store, configuration, clock);
+        var host = await store.StartHostAsync(clock, configuration);
         return new WorkflowHarness(host, store, clock);
     }
 
@@ -116,6 +121,6 @@ public sealed class WorkflowHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _host.Dispose();
-        await Store.DisposeAsync();
+        await _store.DisposeAsync();
     }
 }

@@ -1,3 +1,4 @@
+using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Workflows;
 using GovernanceDashboard.Workflows.Approvals;
@@ -10,12 +11,15 @@ namespace GovernanceDashboard.Tests.Workflows;
 /// <summary>Write-scope requests on a real store: separation of duties, two approvers, concurrency, expiry, escalation.</summary>
 public class WriteScopeServiceTests : IAsyncLifetime
 {
+    /// <summary>SQLite here; <c>PostgresWriteScopeServiceTests</c> runs the same tests on PostgreSQL.</summary>
+    protected virtual StoreProvider Provider => StoreProvider.Sqlite;
+
     private WorkflowHarness _h = default!;
     private Person _lead = default!, _owner = default!, _approver = default!, _approver2 = default!, _admin = default!;
 
     public async Task InitializeAsync()
     {
-        _h = await StartAsync();
+        _h = await StartAsync(provider: Provider);
         _lead = await _h.PersonAsync("lead", Roles.Approver);
         _owner = await _h.PersonAsync("owner", manager: _lead);
         _approver = await _h.PersonAsync("approver", Roles.Approver);
