@@ -14,6 +14,10 @@ public sealed record AuditFilter
     public string? Kind { get; init; }
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
+
+    /// <summary>Oldest first rather than newest first (the Audit page's "When" header). The trail is append-only, so its ids
+    /// are its time order: sorting by id keeps the primary key's index and orders events recorded in the same instant.</summary>
+    public bool OldestFirst { get; init; }
 }
 
 /// <summary>Reads the audit trail for the Audit page, its API and its CSV export; never writes.</summary>
@@ -28,7 +32,8 @@ public sealed class AuditSearch(IDbContextFactory<GovernanceDbContext> dbFactory
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = await ApplyAsync(db, filter, ct);
         var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(e => e.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var ordered = filter.OldestFirst ? query.OrderBy(e => e.Id) : query.OrderByDescending(e => e.Id);
+        var items = await ordered.Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         return new PagedResult<AuditEvent>(items, total, page, pageSize);
     }
 

@@ -2,6 +2,7 @@ using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Domain.Rules;
 using GovernanceDashboard.Settings;
+using GovernanceDashboard.Values;
 using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Inventory;
@@ -31,6 +32,10 @@ public sealed record ExposureFilter
     public int? VisibleToPersonId { get; init; }
 }
 
+/// <summary>A column the exposure lists sort by, named as the query string names it ("?sort=-detected"); <see cref="Default"/>
+/// is each list's own order (open: SLA deadline first; closed: most recently closed first).</summary>
+public enum ExposureSortKey { Default, Detected, Severity, Sla, State, Owner, Closed }
+
 /// <summary>One exposure as people read it: its token's mask, its age, the time left to its SLA or its time to remediate.</summary>
 public sealed record ExposureRow(int Id, int TokenId, string Mask, TokenPlatform Platform, TokenKind Kind, Severity Severity, ExposureState State,
     DateTimeOffset DetectedAt, DateTimeOffset? ClosedAt, string? Owner, string? Team, double AgeHours, double SlaHours, string? DismissalReason,
@@ -52,7 +57,10 @@ public sealed record ExposureRow(int Id, int TokenId, string Mask, TokenPlatform
 /// <summary>Open exposures breached first, then by time left to SLA; closed ones most recent first.</summary>
 public sealed class ExposureList(IDbContextFactory<GovernanceDbContext> dbFactory, TimeProvider clock)
 {
-    public async Task<PagedResult<ExposureRow>> ListAsync(ExposureFilter filter, int page = 1, int pageSize = 50, CancellationToken ct = default)
+    public Task<PagedResult<ExposureRow>> ListAsync(ExposureFilter filter, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
+        ListAsync(filter, page, pageSize, default, ct);
+
+    public async Task<PagedResult<ExposureRow>> ListAsync(ExposureFilter filter, int page, int pageSize, ListSort<ExposureSortKey> sort, CancellationToken ct = default)
     {
         page = Math.Max(1, page);
         pageSize = Math.Clamp(pageSize, 1, 5000);
@@ -68,20 +76,26 @@ public sealed class ExposureList(IDbContextFactory<GovernanceDbContext> dbFactor
             e.Token.Owner != null ? e.Token.Owner.DisplayName : null));
         var skip = (page - 1) * pageSize;
         List<Projected> rows;
-        if (filter.State == ExposureState.Open)
+        if (sort.Key == ExposureSortKey.Sla || (sort.Key == ExposureSortKey.Default && filter.State == ExposureState.Open))
         {
-            // Open exposures go by their SLA deadline (detection + the severity's target). Within one severity that is
-            // detection order, which the (State, DetectedAt) index serves: take the first skip+take of each severity
-            // and merge, rather than sorting every open exposure in memory.
+            // By SLA deadline (detection + the severity's target). Within one severity that is detection order, which the
+            // (State, DetectedAt) index serves: take the first skip+take of each severity and merge, rather than sorting
+            // every exposure in memory.
+            var descending = sort.Descending;
             rows = [];
             foreach (var severity in Enum.GetValues<Severity>())
-                rows.AddRange(await Project(query.Where(e => e.Severity == severity).OrderBy(e => e.DetectedAt).ThenBy(e => e.Id).Take(skip + pageSize)).ToListAsync(ct));
-            rows = rows.OrderBy(e => SlaBreachRule.Deadline(e.DetectedAt, settings.SlaHoursFor(e.Severity))).ThenBy(e => e.Id).Skip(skip).Take(pageSize).ToList();
+            {
+                var ofSeverity = query.Where(e => e.Severity == severity);
+                var byDetection = descending ? ofSeverity.OrderByDescending(e => e.DetectedAt).ThenByDescending(e => e.Id) : ofSeverity.OrderBy(e => e.DetectedAt).ThenBy(e => e.Id);
+                rows.AddRange(await Project(byDetection.Take(skip + pageSize)).ToListAsync(ct));
+            }
+            var byDeadline = rows.Select(e => (Row: e, Deadline: SlaBreachRule.Deadline(e.DetectedAt, settings.SlaHoursFor(e.Severity))));
+            rows = (descending ? byDeadline.OrderByDescending(e => e.Deadline).ThenByDescending(e => e.Row.Id) : byDeadline.OrderBy(e => e.Deadline).ThenBy(e => e.Row.Id))
+                .Select(e => e.Row).Skip(skip).Take(pageSize).ToList();
         }
         else
         {
-            rows = await Project(query.OrderByDescending(e => e.RemediatedAt ?? e.DismissedAt ?? e.DetectedAt).ThenByDescending(e => e.Id)
-                .Skip(skip).Take(pageSize)).ToListAsync(ct);
+            rows = await Project(Order(query, sort).Skip(skip).Take(pageSize)).ToListAsync(ct);
         }
         var items = rows.Select(e =>
         {
@@ -95,6 +109,33 @@ public sealed class ExposureList(IDbContextFactory<GovernanceDbContext> dbFactor
     private sealed record Projected(int Id, int TokenId, string Mask, TokenPlatform Platform, TokenKind Kind, Severity Severity, ExposureState State,
         DateTimeOffset DetectedAt, DateTimeOffset? RemediatedAt, DateTimeOffset? DismissedAt, string? Owner, string? Team, string? DismissalReason,
         DateTimeOffset? DismissedUntil, string? OwnerName);
+
+    // Enums are stored by name: order by their place in the enum (Low < Critical; Open, Remediated, Dismissed), not alphabetically.
+    private static readonly System.Linq.Expressions.Expression<Func<Exposure, int>> SeverityRank = e =>
+        e.Severity == Severity.Low ? 0 : e.Severity == Severity.Medium ? 1 : e.Severity == Severity.High ? 2 : 3;
+
+    private static readonly System.Linq.Expressions.Expression<Func<Exposure, int>> StateRank = e =>
+        e.State == ExposureState.Open ? 0 : e.State == ExposureState.Remediated ? 1 : 2;
+
+    /// <summary>The store-side order of every key but the SLA deadline; the id breaks ties so pages never overlap.</summary>
+    private static IOrderedQueryable<Exposure> Order(IQueryable<Exposure> query, ListSort<ExposureSortKey> sort)
+    {
+        var d = sort.Descending;
+        IOrderedQueryable<Exposure> ordered = sort.Key switch
+        {
+            ExposureSortKey.Detected => d ? query.OrderByDescending(e => e.DetectedAt) : query.OrderBy(e => e.DetectedAt),
+            // Most severe first reads naturally as "descending"; within a severity the oldest (nearest its deadline) first.
+            ExposureSortKey.Severity => (d ? query.OrderByDescending(SeverityRank) : query.OrderBy(SeverityRank)).ThenBy(e => e.DetectedAt),
+            ExposureSortKey.State => (d ? query.OrderByDescending(StateRank) : query.OrderBy(StateRank)).ThenByDescending(e => e.DetectedAt),
+            // By the name people see; tokens without an owner last either way.
+            ExposureSortKey.Owner => (d
+                ? query.OrderBy(e => e.Token!.Owner == null).ThenByDescending(e => e.Token!.Owner!.DisplayName).ThenByDescending(e => e.Token!.Owner!.Email)
+                : query.OrderBy(e => e.Token!.Owner == null).ThenBy(e => e.Token!.Owner!.DisplayName).ThenBy(e => e.Token!.Owner!.Email)).ThenBy(e => e.DetectedAt),
+            ExposureSortKey.Closed => d ? query.OrderByDescending(e => e.RemediatedAt ?? e.DismissedAt) : query.OrderBy(e => e.RemediatedAt ?? e.DismissedAt),
+            _ => query.OrderByDescending(e => e.RemediatedAt ?? e.DismissedAt ?? e.DetectedAt),
+        };
+        return d || sort.Key == ExposureSortKey.Default ? ordered.ThenByDescending(e => e.Id) : ordered.ThenBy(e => e.Id);
+    }
 
     private static IQueryable<Exposure> Apply(IQueryable<Exposure> query, ExposureFilter f, GovernanceSettings settings, DateTimeOffset now)
     {

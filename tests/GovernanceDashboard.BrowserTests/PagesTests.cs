@@ -5,6 +5,7 @@ using GovernanceDashboard.Domain;
 using GovernanceDashboard.Inventory;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using GovernanceDashboard.Values;
 using Microsoft.Playwright;
 
 namespace GovernanceDashboard.BrowserTests;
@@ -158,6 +159,87 @@ public partial class PagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await BrowserApp.WaitForCircuitAsync(page);
         await Assertions.Expect(masks).ToHaveTextAsync(await Expected(TokenSort.MaskDesc));
         Assert.Equal(await masks.AllInnerTextsAsync(), (await masks.AllInnerTextsAsync()).OrderDescending(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_notification_badge_shows_whole_on_the_bell_inside_the_app_bar()
+    {
+        // Three unread messages for one person, whatever the demo left them: the badge shows "3".
+        const string person = "sec.auditor@acme.example";
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<GovernanceDbContext>>().CreateDbContextAsync())
+        {
+            var me = await db.People.SingleAsync(p => p.Email == person);
+            var now = DateTimeOffset.UtcNow;
+            await db.Notifications.Where(n => n.PersonId == me.Id && n.ReadAt == null).ExecuteUpdateAsync(u => u.SetProperty(n => n.ReadAt, now));
+            for (var i = 1; i <= 3; i++)
+                db.Notifications.Add(new Notification { PersonId = me.Id, Kind = "test", Subject = $"Message {i}", Body = "For the badge.", CreatedAt = now, SentAt = now });
+            await db.SaveChangesAsync();
+        }
+        var page = await app.SignedInPageAsync(person);
+        foreach (var (width, height) in Screens)
+        {
+            await page.SetViewportSizeAsync(width, height);
+            await page.GotoAsync("/");
+            await SettledAsync(page);
+            var badge = page.Locator("[data-testid=notification-count] .mud-badge");
+            await Assertions.Expect(badge).ToHaveTextAsync("3");
+            var (box, bar, bell) = (await badge.BoundingBoxAsync(), await page.Locator(".mud-appbar").BoundingBoxAsync(),
+                await page.Locator("[data-testid=notification-bell]").BoundingBoxAsync());
+            Assert.True(Inside(box!, bar!), $"{width}×{height}: the badge {Describe(box!)} leaves the app bar {Describe(bar!)}");
+            Assert.True(Inside(box!, bell!), $"{width}×{height}: the badge {Describe(box!)} leaves the bell's button {Describe(bell!)}");
+            if (Shots is { } shots)
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, $"badge-{width}.png"), Clip = new Clip { X = bar!.Width - 520, Y = 0, Width = 520, Height = bar.Height + 8 } });
+            // Nothing covers or cuts it: the middle of each of the badge's edges is the badge itself on screen (its corners are
+            // rounded, and hit testing follows the rounding).
+            var hidden = await badge.EvaluateAsync<string>("""
+                b => { const r = b.getBoundingClientRect(), x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
+                       return [[x, r.top + 2], [x, r.bottom - 2], [r.left + 2, y], [r.right - 2, y]]
+                         .filter(([px, py]) => !b.contains(document.elementFromPoint(px, py)))
+                         .map(([px, py]) => `(${px}, ${py}): ${document.elementFromPoint(px, py)?.outerHTML.slice(0, 120)}`).join('; '); }
+                """);
+            Assert.True(hidden.Length == 0, $"{width}×{height}: part of the badge is hidden: {hidden}");
+        }
+        await page.Context.CloseAsync();
+
+        static bool Inside(LocatorBoundingBoxResult inner, LocatorBoundingBoxResult outer) =>
+            inner.X >= outer.X && inner.Y >= outer.Y && inner.X + inner.Width <= outer.X + outer.Width && inner.Y + inner.Height <= outer.Y + outer.Height;
+        static string Describe(LocatorBoundingBoxResult b) => FormattableString.Invariant($"({b.X:0.#}, {b.Y:0.#}; {b.Width:0.#}×{b.Height:0.#})");
+    }
+
+    [Fact]
+    public async Task A_lists_page_is_in_the_address_and_a_reload_returns_to_it()
+    {
+        var inventory = app.Services.GetRequiredService<TokenInventory>();
+        async Task<string[]> Tokens(int number) => [.. (await inventory.ListAsync(new TokenFilter(), number, 25)).Items.Select(t => t.Mask)];
+        var exposures = app.Services.GetRequiredService<ExposureList>();
+        var closedSort = ListSort<ExposureSortKey>.Parse("detected");
+        async Task<string[]> Closed(int number) => [.. (await exposures.ListAsync(new ExposureFilter { ClosedOnly = true }, number, 25, closedSort)).Items.Select(e => e.Mask)];
+        Assert.NotEqual(await Tokens(2), await Tokens(3));
+
+        var page = await app.SignedInPageAsync("sec.analyst@acme.example");
+        await page.GotoAsync("/tokens?page=2");
+        await BrowserApp.WaitForCircuitAsync(page);
+        var masks = page.Locator("[data-testid=tokens-grid] [data-testid=token-link]");
+        await Assertions.Expect(masks).ToHaveTextAsync(await Tokens(2));
+        // The pager writes the page into the address; a reload shows that page again.
+        await page.Locator("[data-testid=tokens-grid]").GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("[?&]page=3"));
+        await Assertions.Expect(masks).ToHaveTextAsync(await Tokens(3));
+        await page.ReloadAsync();
+        await BrowserApp.WaitForCircuitAsync(page);
+        await Assertions.Expect(masks).ToHaveTextAsync(await Tokens(3));
+
+        // The closed exposures, sorted by a header, likewise; and the first page keeps a plain address.
+        await page.GotoAsync("/exposures?sort=detected&page=2");
+        await BrowserApp.WaitForCircuitAsync(page);
+        var closed = page.Locator("[data-testid=closed-exposures] tbody tr td:first-child code");
+        await Assertions.Expect(closed).ToHaveTextAsync(await Closed(2));
+        await page.ReloadAsync();
+        await BrowserApp.WaitForCircuitAsync(page);
+        await Assertions.Expect(closed).ToHaveTextAsync(await Closed(2));
+        await page.Locator("[data-testid=closed-exposures]").GetByRole(AriaRole.Button, new() { Name = "Previous page" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("page=", StringComparison.Ordinal) && url.Contains("sort=detected", StringComparison.Ordinal));
+        await Assertions.Expect(closed).ToHaveTextAsync(await Closed(1));
     }
 
     private static Task<int> OpenedInChartAsync(IPage page) =>

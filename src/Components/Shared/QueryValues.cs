@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Components;
+
 namespace GovernanceDashboard.Components.Shared;
 
 /// <summary>Reading list filters back from the query string: enum values by name or number, ignoring case; anything else
@@ -10,4 +12,15 @@ public static class QueryValues
     public static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     public static bool Flag(string? value) => value is not null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");
+}
+
+/// <summary>A paged list's page in the query string ("?page=3", counted from 1) and the grid's own index (from 0).</summary>
+public static class PageIndex
+{
+    /// <summary>The grid's index for "?page=N"; missing, zero or negative is the first page.</summary>
+    public static int Of(int? page) => page is > 1 ? page.Value - 1 : 0;
+
+    /// <summary>The current address on another page; the first page drops the parameter, so a plain link stays plain.</summary>
+    public static string Uri(NavigationManager nav, int index) =>
+        nav.GetUriWithQueryParameters(new Dictionary<string, object?> { ["page"] = index > 0 ? index + 1 : null });
 }

@@ -2,6 +2,7 @@ using GovernanceDashboard.Audit;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Settings;
+using GovernanceDashboard.Values;
 using GovernanceDashboard.Workflows.Notifications;
 using Microsoft.EntityFrameworkCore;
 
@@ -169,32 +170,35 @@ public sealed class WriteScopeService(IDbContextFactory<GovernanceDbContext> dbF
         return views.Count > 0 ? views[0] : null;
     }
 
-    public async Task<IReadOnlyList<RequestView>> MineAsync(Actor actor, int take = 200, CancellationToken ct = default)
+    public async Task<IReadOnlyList<RequestView>> MineAsync(Actor actor, int take = 200, ListSort<RequestSortKey> sort = default,
+        CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var me = actor.PersonId;
-        return await ViewsAsync(db, db.WriteScopeRequests.Where(r => r.RequesterId == me), take, ct);
+        return await ViewsAsync(db, db.WriteScopeRequests.Where(r => r.RequesterId == me), take, ct, sort: sort);
     }
 
     /// <summary>Pending requests this approver may decide: not their own, not for their tokens, not already approved by them.</summary>
-    public async Task<IReadOnlyList<RequestView>> ToApproveAsync(Actor actor, int take = 200, CancellationToken ct = default)
+    public async Task<IReadOnlyList<RequestView>> ToApproveAsync(Actor actor, int take = 200, ListSort<RequestSortKey> sort = default,
+        CancellationToken ct = default)
     {
         if (!actor.CanApprove) return [];
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var me = actor.PersonId;
         var query = db.WriteScopeRequests.Where(r => r.Status == RequestStatus.Pending && r.RequesterId != me
             && (r.Token!.OwnerId == null || r.Token.OwnerId != me) && !r.Decisions.Any(d => d.DeciderId == me));
-        return await ViewsAsync(db, query, take, ct, oldestFirst: true);
+        return await ViewsAsync(db, query, take, ct, oldestFirst: true, sort: sort);
     }
 
     /// <summary>Decided requests: all of them for approvers and readers of reports, one's own (as requester or owner) otherwise.</summary>
-    public async Task<IReadOnlyList<RequestView>> HistoryAsync(Actor actor, int take = 300, CancellationToken ct = default)
+    public async Task<IReadOnlyList<RequestView>> HistoryAsync(Actor actor, int take = 300, ListSort<RequestSortKey> sort = default,
+        CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var me = actor.PersonId;
         var seesAll = actor.CanApprove || actor.ReadsReports;
         var query = db.WriteScopeRequests.Where(r => r.Status != RequestStatus.Pending && (seesAll || r.RequesterId == me || r.Token!.OwnerId == me));
-        return await ViewsAsync(db, query, take, ct);
+        return await ViewsAsync(db, query, take, ct, sort: sort);
     }
 
     private async Task<WorkflowResult<RequestView>> ThenViewAsync(WorkflowResult<int> result, CancellationToken ct)
@@ -205,10 +209,31 @@ public sealed class WriteScopeService(IDbContextFactory<GovernanceDbContext> dbF
         return WorkflowResult<RequestView>.Ok(views[0]);
     }
 
-    private static async Task<IReadOnlyList<RequestView>> ViewsAsync(GovernanceDbContext db, IQueryable<WriteScopeRequest> query, int take,
-        CancellationToken ct, bool oldestFirst = false)
+    // Statuses are stored by name: order by their place in the enum (Pending, Approved, Rejected, Cancelled), not alphabetically.
+    private static readonly System.Linq.Expressions.Expression<Func<WriteScopeRequest, int>> StatusRank = r =>
+        r.Status == RequestStatus.Pending ? 0 : r.Status == RequestStatus.Approved ? 1 : r.Status == RequestStatus.Rejected ? 2 : 3;
+
+    /// <summary>In the store, before the take, so a sorted table holds the first rows of the whole order; then newest first
+    /// and the id, so equal keys keep one order.</summary>
+    private static IQueryable<WriteScopeRequest> Order(IQueryable<WriteScopeRequest> query, ListSort<RequestSortKey> sort)
     {
-        query = oldestFirst ? query.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id) : query.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id);
+        var d = sort.Descending;
+        if (sort.Key == RequestSortKey.Asked)
+            return d ? query.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id) : query.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id);
+        IOrderedQueryable<WriteScopeRequest> ordered = sort.Key switch
+        {
+            RequestSortKey.Token => d ? query.OrderByDescending(r => r.Token!.Mask) : query.OrderBy(r => r.Token!.Mask),
+            RequestSortKey.Requester => d ? query.OrderByDescending(r => r.Requester!.DisplayName) : query.OrderBy(r => r.Requester!.DisplayName),
+            RequestSortKey.Days => d ? query.OrderByDescending(r => r.Days) : query.OrderBy(r => r.Days),
+            _ => d ? query.OrderByDescending(StatusRank) : query.OrderBy(StatusRank),
+        };
+        return ordered.ThenByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id);
+    }
+
+    private static async Task<IReadOnlyList<RequestView>> ViewsAsync(GovernanceDbContext db, IQueryable<WriteScopeRequest> query, int take,
+        CancellationToken ct, bool oldestFirst = false, ListSort<RequestSortKey> sort = default)
+    {
+        query = Order(query, sort.IsDefault ? new ListSort<RequestSortKey>(RequestSortKey.Asked, !oldestFirst) : sort);
         var rows = await query.AsNoTracking().Take(Math.Clamp(take, 1, 1000)).Select(r => new RequestView(
                 r.Id, r.TokenId, r.Token!.Mask, r.Token.Platform, r.Token.WriteCapability, r.Token.Organizations,
                 r.Requester!.Email, r.Requester.DisplayName, r.Kind, r.Justification, r.Targets, r.Days, r.Status, r.CreatedAt, r.RequiredApprovals,

@@ -1,5 +1,6 @@
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
+using GovernanceDashboard.Values;
 using GovernanceDashboard.Workflows;
 using GovernanceDashboard.Workflows.Approvals;
 using GovernanceDashboard.Workflows.Notifications;
@@ -286,6 +287,35 @@ public class WriteScopeServiceTests : IAsyncLifetime
         var escalation = _h.Get<RequestEscalationService>();
         Assert.Equal(0, await escalation.RunOnceAsync(_h.Clock.GetUtcNow().AddDays(6)));
         Assert.Equal(1, await escalation.RunOnceAsync(_h.Clock.GetUtcNow().AddDays(7)));
+    }
+
+    [Fact]
+    public async Task The_request_tables_sort_by_a_column_in_the_store_both_ways()
+    {
+        var zed = await _h.PersonAsync("zed");
+        var amy = await _h.PersonAsync("amy");
+        var a = await RequestAsync(await _h.TokenAsync(_owner), days: 30);
+        var b = await RequestAsync(await _h.TokenAsync(zed), days: 10, by: zed);
+        var c = await RequestAsync(await _h.TokenAsync(amy), days: 60, by: amy);
+        static ListSort<RequestSortKey> By(string text) => ListSort<RequestSortKey>.Parse(text);
+        async Task<int[]> Waiting(string sort, int take = 200) => [.. (await Service.ToApproveAsync(As(_approver), take, By(sort))).Select(r => r.Id)];
+
+        Assert.Equal([a.Id, b.Id, c.Id], await Waiting(""));
+        Assert.Equal([b.Id, a.Id, c.Id], await Waiting("days"));
+        Assert.Equal([c.Id, a.Id, b.Id], await Waiting("-days"));
+        Assert.Equal([c.Id, a.Id, b.Id], await Waiting("requester"));
+        Assert.Equal([b.Id, a.Id, c.Id], await Waiting("-requester"));
+        // The order is the store's, before the take: the first row of the whole order, not of the newest 200.
+        Assert.Equal([c.Id], await Waiting("-days", take: 1));
+
+        await Service.DecideAsync(As(_approver), a.Id, true, "ok");
+        await Service.DecideAsync(As(_approver), b.Id, false, "no");
+        async Task<int[]> History(string sort) => [.. (await Service.HistoryAsync(As(_approver), sort: By(sort))).Select(r => r.Id)];
+        Assert.Equal([b.Id, a.Id], await History(""));
+        Assert.Equal([a.Id, b.Id], await History("status"));
+        Assert.Equal([b.Id, a.Id], await History("-status"));
+        Assert.Equal([c.Id, a.Id, b.Id], (await Service.MineAsync(As(amy), sort: By("status"))).Select(r => r.Id).Concat(
+            (await Service.MineAsync(As(_owner), sort: By("status"))).Select(r => r.Id)).Concat((await Service.MineAsync(As(zed))).Select(r => r.Id)));
     }
 
     [Fact]
