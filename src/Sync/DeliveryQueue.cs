@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Threading.Channels;
+using GovernanceDashboard.Workflows;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Importers;
@@ -158,25 +158,6 @@ public sealed class DeliveryQueue(IDbContextFactory<GovernanceDbContext> dbFacto
     private static string? Cut(string? text) => text is { Length: > 500 } ? text[..500] : text;
 }
 
-/// <summary>Wakes the delivery worker as soon as a delivery is queued in this process (the same shape as the revocation worker's
-/// signal); deliveries queued elsewhere are found by polling.</summary>
-public sealed class DeliverySignal
-{
-    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    public void Notify() => _channel.Writer.TryWrite(true);
-
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(timeout);
-        try
-        {
-            await _channel.Reader.ReadAsync(cts.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // The timeout: time to look at the table.
-        }
-    }
-}
+/// <summary>Wakes the delivery worker as soon as a delivery is queued in this process; deliveries queued elsewhere are found by
+/// polling.</summary>
+public sealed class DeliverySignal : WakeSignal;
