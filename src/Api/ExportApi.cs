@@ -45,9 +45,10 @@ public static class ExportApi
         export.MapGet("/imports.csv", (IDbContextFactory<GovernanceDbContext> dbFactory, CancellationToken ct) =>
         {
             return CsvFile("imports",
-                ["id", "imported_at", "imported_by", "format", "file", "sha256", "scanned_at", "records", "tokens_new", "tokens_seen", "occurrences_new", "duplicates", "rejected"],
-                AllImports(dbFactory, ct).Select(i => new object?[] { i.Id, i.ImportedAt, i.ImportedBy, i.Format, i.FileName, i.Sha256, i.ScannedAt, i.Records,
-                    i.TokensNew, i.TokensSeen, i.OccurrencesNew, i.Duplicates, i.RejectedCount }));
+                ["id", "imported_at", "imported_by", "format", "file", "sha256", "scanned_at", "status", "rejection_reason", "records", "tokens_new", "tokens_seen",
+                 "occurrences_new", "duplicates", "rejected"],
+                AllImports(dbFactory, ct).Select(i => new object?[] { i.Id, i.ImportedAt, i.ImportedBy, i.Format, i.FileName, i.Sha256, i.ScannedAt, i.Status,
+                    i.RejectionReason, i.Records, i.TokensNew, i.TokensSeen, i.OccurrencesNew, i.Duplicates, i.RejectedCount }));
         }).RequireAuthorization(Policies.ReadReports);
 
         return app;

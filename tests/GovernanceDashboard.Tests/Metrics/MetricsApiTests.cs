@@ -65,6 +65,28 @@ public class MetricsApiTests(SeededApp app) : IClassFixture<SeededApp>
     }
 
     [Fact]
+    public async Task The_imports_export_says_which_files_were_rejected_and_why()
+    {
+        await using (var db = app.Factory.Store.Factory.CreateDbContext())
+        {
+            db.Imports.Add(new Domain.ScanImport
+            {
+                ImportedAt = DateTimeOffset.UtcNow, ImportedBy = Auditor, Format = "trufflehog", FileName = "ci-upload.jsonl",
+                Sha256 = "", Status = Domain.ImportStatus.Rejected, RejectionReason = "not JSON lines: line 1",
+            });
+            await db.SaveChangesAsync();
+        }
+        var client = await app.Factory.SignedInClientAsync(Auditor);
+        var lines = (await client.GetStringAsync("/export/imports.csv")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split(',');
+        var (status, reason) = (Array.IndexOf(header, "status"), Array.IndexOf(header, "rejection_reason"));
+        Assert.True(status > 0 && reason > 0, lines[0]);
+        var rejected = Assert.Single(lines, l => l.Contains("ci-upload.jsonl", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(("Rejected", "not JSON lines: line 1"), (rejected[status], rejected[reason]));
+        Assert.All(lines.Skip(1).Where(l => !l.Contains("ci-upload.jsonl", StringComparison.Ordinal)), l => Assert.Equal("Completed", l.Split(',')[status]));
+    }
+
+    [Fact]
     public async Task History_backfill_writes_one_snapshot_a_day_whose_figures_match_the_service()
     {
         // Seeding the demo backfilled the year already: nothing is missing, nothing is written twice.
