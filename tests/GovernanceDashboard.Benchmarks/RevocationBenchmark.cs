@@ -29,17 +29,7 @@ public static class RevocationBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var count = args is ["--exposures", var n] ? int.Parse(n, Invariant) : 10_000;
-        var root = Path.Combine(Path.GetTempPath(), "gd-bench", "revocations-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(root);
-        try
-        {
-            return await RunAsync(count, root);
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(root, recursive: true);
-        }
+        return await ScratchFolder.RunAsync("revocations", root => RunAsync(count, root));
     }
 
     private static async Task<int> RunAsync(int count, string root)

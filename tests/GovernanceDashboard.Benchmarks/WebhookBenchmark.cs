@@ -31,17 +31,7 @@ public static class WebhookBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var count = args is ["--deliveries", var n] ? int.Parse(n, Invariant) : 100;
-        var root = Path.Combine(Path.GetTempPath(), "gd-bench", "webhooks-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(root);
-        try
-        {
-            return await RunAsync(count, root);
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(root, recursive: true);
-        }
+        return await ScratchFolder.RunAsync("webhooks", root => RunAsync(count, root));
     }
 
     /// <summary>Odd alerts a GitHub classic PAT, even ones a Hugging Face token (GitHub's secret scanning finds both): GitHub's revocation
