@@ -28,6 +28,9 @@ public sealed class BrowserApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Addresses and texts are polled by Expect; Blazor's client-side navigations (history updates) are not always seen by
+        // Playwright's navigation waits, and on a loaded 2-core machine a render can take longer than Expect's 5 s default.
+        Assertions.SetDefaultExpectTimeout(20_000);
         Directory.CreateDirectory(_directory);
         _platforms = await PlatformStub.StartAsync();
         _factory = new Factory(_directory, _platforms.BaseUrl);

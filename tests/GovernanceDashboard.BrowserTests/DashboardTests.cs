@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace GovernanceDashboard.BrowserTests;
@@ -19,7 +20,7 @@ public class DashboardTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         // Tokens: the inventory grid, paged on the server.
         await page.GetByRole(AriaRole.Link, new() { Name = "Tokens", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/tokens");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/tokens$"));
         var rows = page.Locator("[data-testid=tokens-grid] tbody tr.mud-table-row");
         await rows.First.WaitForAsync();
         Assert.Equal(25, await rows.CountAsync());

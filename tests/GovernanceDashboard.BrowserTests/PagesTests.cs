@@ -100,7 +100,7 @@ public partial class PagesTests(BrowserApp app) : IClassFixture<BrowserApp>
             var count = int.Parse(await link.GetAttributeAsync("data-count") ?? "-1", CultureInfo.InvariantCulture);
             Assert.True(count > 0, $"{figure}: the demo organisation should have some");
             await link.ClickAsync();
-            await page.WaitForURLAsync(new Regex("/(tokens|exposures)\\?"));
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/(tokens|exposures)\\?"));
             await Assertions.Expect(page.Locator($"[data-testid={list}]")).ToContainTextAsync(new Regex($"^\\s*{count}\\b"));
         }
         // The Exposures list's rows are the count (one page holds them all).
@@ -147,14 +147,14 @@ public partial class PagesTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         // A header sorts through the URL; the reloaded URL shows the same rows in the same order.
         await page.ClickAsync("[data-testid=sort-mask]");
-        await page.WaitForURLAsync(new Regex("sort=mask"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("sort=mask"));
         await Assertions.Expect(masks).ToHaveTextAsync(byMask);
         await page.ReloadAsync();
         await BrowserApp.WaitForCircuitAsync(page);
         await Assertions.Expect(masks).ToHaveTextAsync(byMask);
 
         await page.ClickAsync("[data-testid=sort-mask]");
-        await page.WaitForURLAsync(new Regex("sort=-mask"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("sort=-mask"));
         await page.ReloadAsync();
         await BrowserApp.WaitForCircuitAsync(page);
         await Assertions.Expect(masks).ToHaveTextAsync(await Expected(TokenSort.MaskDesc));
@@ -225,7 +225,6 @@ public partial class PagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         // a reload shows that page again.
         await page.Locator("[data-testid=tokens-grid][data-loaded]").WaitForAsync();
         await page.Locator("[data-testid=tokens-grid]").GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
-        // The address is polled: Playwright's navigation wait can miss the history update Blazor makes for the pager.
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("[?&]page=3"));
         await Assertions.Expect(masks).ToHaveTextAsync(await Tokens(3));
         await page.ReloadAsync();

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace GovernanceDashboard.BrowserTests;
@@ -25,7 +26,7 @@ public class ReportingTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         // A token's page: identity, owner, occurrences, exposure timeline.
         await page.Locator("[data-testid=token-link]").First.ClickAsync();
-        await page.WaitForURLAsync("**/tokens/*");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/tokens/[0-9]+$"));
         await Assertions.Expect(page.Locator("[data-testid=token-mask]")).ToContainTextAsync("…");
         await Assertions.Expect(page.Locator("[data-testid=token-owner]")).ToContainTextAsync("has left");
         Assert.True(await page.Locator("[data-testid=token-occurrences] tbody tr").CountAsync() >= 1);
@@ -83,7 +84,7 @@ public class ReportingTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         // The definitions the report links to are the repository's docs/metrics.md.
         await page.Locator("[data-testid=definitions-link]").ClickAsync();
-        await page.WaitForURLAsync("**/definitions");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/definitions$"));
         await Assertions.Expect(page.Locator("[data-testid=definitions] h1")).ToHaveTextAsync("Metric definitions");
     }
 
