@@ -67,7 +67,7 @@ public partial class PagesTests(BrowserApp app) : IClassFixture<BrowserApp>
                         // Charts follow a resize on the window's resize event, a moment later: wait for that, not longer.
                         try
                         {
-                            await page.WaitForFunctionAsync("w => document.documentElement.scrollWidth <= w", width, new() { Timeout = 5000 });
+                            await page.WaitForFunctionAsync("w => document.documentElement.scrollWidth <= w", width, new() { Timeout = 15_000 });
                         }
                         catch (TimeoutException)
                         {
