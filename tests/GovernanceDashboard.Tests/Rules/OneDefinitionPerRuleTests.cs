@@ -208,4 +208,35 @@ public sealed class OneDefinitionPerRuleTests : IAsyncLifetime
         var breached = Assert.Single(list.Items, e => e.Breached);
         Assert.Equal(breached.SlaDeadline.AddMilliseconds(1), Now);
     }
+
+    [Fact]
+    public async Task The_breach_notices_the_breached_filter_and_the_metrics_agree_when_the_target_is_not_a_whole_millisecond()
+    {
+        // A critical target of 3,600,000.6 ms counts as 3,600,001 ms: detected exactly that long ago is at the deadline (not
+        // breached); a millisecond earlier is breached. A query comparing with now − 1.0000001667 h unrounded would call both breached.
+        var hours = 1 + 0.6 / 3_600_000;
+        await using (var settingsDb = Db())
+        {
+            await GovernanceSettings.SaveAsync(settingsDb, await GovernanceSettings.LoadAsync(settingsDb) with { SlaCriticalHours = hours }, "test");
+        }
+        var target = SlaBreachRule.TargetMillis(hours);
+        Assert.Equal(3_600_001, target);
+        await SqlAsync($"""
+            UPDATE Exposures SET DetectedAt = {NowMs - 1000} WHERE State = 'Open';
+            UPDATE Exposures SET Severity = 'Critical', DetectedAt = {NowMs - target} WHERE Id = (SELECT MIN(Id) FROM Exposures WHERE State = 'Open');
+            UPDATE Exposures SET Severity = 'Critical', DetectedAt = {NowMs - target - 1} WHERE Id = (SELECT MAX(Id) FROM Exposures WHERE State = 'Open');
+            """);
+
+        var metrics = await _host.Services.GetRequiredService<MetricsService>().ComputeAsync(Now);
+        var filtered = await _host.Services.GetRequiredService<ExposureList>().ListAsync(new ExposureFilter { Breached = true }, 1, 100);
+        await _host.Services.GetRequiredService<GovernanceDashboard.Workflows.Remediation.SlaBreachService>().RunOnceAsync(Now);
+
+        await using var db = Db();
+        var latest = await db.Exposures.Where(e => e.State == ExposureState.Open).MaxAsync(e => e.Id);
+        var announced = await db.Exposures.Where(e => e.SlaBreachNotifiedAt != null).Select(e => e.Id).ToListAsync();
+        Assert.Equal(1, metrics.Exposures.Breached);
+        Assert.Equal(latest, Assert.Single(filtered.Items).Id);
+        Assert.Equal([latest], announced);
+        Assert.Equal(Now.AddMilliseconds(-1), Assert.Single(filtered.Items).SlaDeadline);
+    }
 }
