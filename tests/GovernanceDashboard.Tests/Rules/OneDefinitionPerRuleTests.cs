@@ -6,6 +6,9 @@ using GovernanceDashboard.Ingestion;
 using GovernanceDashboard.Inventory;
 using GovernanceDashboard.Metrics;
 using GovernanceDashboard.Settings;
+using GovernanceDashboard.Workflows;
+using GovernanceDashboard.Workflows.Attestations;
+using GovernanceDashboard.Workflows.Ownership;
 using GovernanceDashboard.Tests.Importers;
 using GovernanceDashboard.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -161,6 +164,37 @@ public sealed class OneDefinitionPerRuleTests : IAsyncLifetime
         Assert.Equal(grants.Select(g => g.CoversAt(Now)), facts);
         var justified = await FactsAsync(f => f.JustifiedAt(NowMs));
         Assert.Equal(grants.Where(g => g.CoversAt(Now)).Select(g => g.TokenId).Order(), Enumerable.Range(0, justified.Length).Where(i => justified[i]));
+    }
+
+    [Fact]
+    public async Task A_grant_is_in_force_by_the_same_rule_for_the_entity_and_the_store_queries_of_my_tokens_and_attestation()
+    {
+        // As above, and the last grant's withdrawal is recorded ahead of time (a millisecond from now): still in force now.
+        await SqlAsync($"""
+            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
+            SELECT Id, 0, {NowMs - 86_400_000}, {NowMs}, NULL FROM Tokens WHERE Id = (SELECT MIN(Id) FROM Tokens);
+            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
+            SELECT Id, 0, {NowMs - 86_400_000}, {NowMs + 86_400_000}, {NowMs} FROM Tokens WHERE Id = (SELECT MIN(Id) + 1 FROM Tokens);
+            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
+            SELECT Id, 0, {NowMs}, {NowMs + 86_400_000}, NULL FROM Tokens WHERE Id = (SELECT MIN(Id) + 2 FROM Tokens);
+            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
+            SELECT Id, 0, {NowMs - 1}, {NowMs + 1}, {NowMs + 1} FROM Tokens WHERE Id = (SELECT MIN(Id) + 3 FROM Tokens);
+            UPDATE Tokens SET OwnerId = (SELECT MIN(Id) FROM People WHERE Active = 1), RevokedAt = NULL, ExpiresAt = NULL
+            WHERE Id IN (SELECT TokenId FROM WriteScopeGrants);
+            """);
+        await using var db = Db();
+        var grants = await db.WriteScopeGrants.AsNoTracking().OrderBy(g => g.Id).ToListAsync();
+        var owner = await db.People.AsNoTracking().Where(p => p.Active).OrderBy(p => p.Id).FirstAsync();
+        var actor = new Actor(owner.Id, owner.Email, Roles.Admin);
+
+        var mine = await _host.Services.GetRequiredService<OwnershipService>().MyTokensAsync(actor);
+        var campaign = await _host.Services.GetRequiredService<AttestationService>().OpenCampaignAsync(actor, "rules", CampaignScope.AllActive, Now.AddDays(7));
+        var tasks = await _host.Services.GetRequiredService<AttestationService>().AllTasksAsync(actor, campaign.Value!.Id);
+
+        var expected = grants.Select(g => g.CoversAt(Now)).ToList();
+        Assert.Equal([false, false, true, true], expected);
+        Assert.Equal(expected, grants.Select(g => mine.Single(t => t.Id == g.TokenId).Justified));
+        Assert.Equal(expected, grants.Select(g => tasks.Single(t => t.TokenId == g.TokenId).Justified));
     }
 
     [Fact]
