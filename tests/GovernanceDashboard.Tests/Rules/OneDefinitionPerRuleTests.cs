@@ -54,6 +54,19 @@ public sealed class OneDefinitionPerRuleTests : IAsyncLifetime
         await db.Database.ExecuteSqlRawAsync(sql);
     }
 
+    // Grants on the first four imported tokens: one ends exactly now, one is withdrawn exactly now, one starts exactly now, one
+    // runs on, its withdrawal recorded ahead of time (a millisecond from now). Only the last two are in force now.
+    private Task InsertBoundaryGrantsAsync() => SqlAsync($"""
+        INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
+        SELECT Id, 0, {NowMs - 86_400_000}, {NowMs}, NULL FROM Tokens WHERE Id = (SELECT MIN(Id) FROM Tokens);
+        INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
+        SELECT Id, 0, {NowMs - 86_400_000}, {NowMs + 86_400_000}, {NowMs} FROM Tokens WHERE Id = (SELECT MIN(Id) + 1 FROM Tokens);
+        INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
+        SELECT Id, 0, {NowMs}, {NowMs + 86_400_000}, NULL FROM Tokens WHERE Id = (SELECT MIN(Id) + 2 FROM Tokens);
+        INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
+        SELECT Id, 0, {NowMs - 1}, {NowMs + 1}, {NowMs + 1} FROM Tokens WHERE Id = (SELECT MIN(Id) + 3 FROM Tokens);
+        """);
+
     public static TheoryData<long?, long?, bool, TokenStatus> StatusCases => new()
     {
         { null, null, false, TokenStatus.Active },
@@ -145,18 +158,7 @@ public sealed class OneDefinitionPerRuleTests : IAsyncLifetime
     [Fact]
     public async Task A_grant_is_in_force_by_the_same_rule_for_the_entity_the_facts_and_the_metrics()
     {
-        // Grants on imported write-capable tokens: one ends exactly now, one is withdrawn exactly now, one starts exactly now,
-        // one runs on. Only the last two are in force now.
-        await SqlAsync($"""
-            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
-            SELECT Id, 0, {NowMs - 86_400_000}, {NowMs}, NULL FROM Tokens WHERE Id = (SELECT MIN(Id) FROM Tokens);
-            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
-            SELECT Id, 0, {NowMs - 86_400_000}, {NowMs + 86_400_000}, {NowMs} FROM Tokens WHERE Id = (SELECT MIN(Id) + 1 FROM Tokens);
-            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
-            SELECT Id, 0, {NowMs}, {NowMs + 86_400_000}, NULL FROM Tokens WHERE Id = (SELECT MIN(Id) + 2 FROM Tokens);
-            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
-            SELECT Id, 0, {NowMs - 1}, {NowMs + 1}, {NowMs + 1} FROM Tokens WHERE Id = (SELECT MIN(Id) + 3 FROM Tokens);
-            """);
+        await InsertBoundaryGrantsAsync();
         await using var db = Db();
         var grants = await db.WriteScopeGrants.AsNoTracking().OrderBy(g => g.Id).ToListAsync();
         Assert.Equal([false, false, true, true], grants.Select(g => g.CoversAt(Now)));
@@ -169,16 +171,8 @@ public sealed class OneDefinitionPerRuleTests : IAsyncLifetime
     [Fact]
     public async Task A_grant_is_in_force_by_the_same_rule_for_the_entity_and_the_store_queries_of_my_tokens_and_attestation()
     {
-        // As above, and the last grant's withdrawal is recorded ahead of time (a millisecond from now): still in force now.
-        await SqlAsync($"""
-            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
-            SELECT Id, 0, {NowMs - 86_400_000}, {NowMs}, NULL FROM Tokens WHERE Id = (SELECT MIN(Id) FROM Tokens);
-            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
-            SELECT Id, 0, {NowMs - 86_400_000}, {NowMs + 86_400_000}, {NowMs} FROM Tokens WHERE Id = (SELECT MIN(Id) + 1 FROM Tokens);
-            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
-            SELECT Id, 0, {NowMs}, {NowMs + 86_400_000}, NULL FROM Tokens WHERE Id = (SELECT MIN(Id) + 2 FROM Tokens);
-            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
-            SELECT Id, 0, {NowMs - 1}, {NowMs + 1}, {NowMs + 1} FROM Tokens WHERE Id = (SELECT MIN(Id) + 3 FROM Tokens);
+        await InsertBoundaryGrantsAsync();
+        await SqlAsync("""
             UPDATE Tokens SET OwnerId = (SELECT MIN(Id) FROM People WHERE Active = 1), RevokedAt = NULL, ExpiresAt = NULL
             WHERE Id IN (SELECT TokenId FROM WriteScopeGrants);
             """);
