@@ -1,105 +1,178 @@
+using System.Text;
+using System.Text.Unicode;
+using CsvHelper;
+
 namespace GovernanceDashboard.Importers;
 
-/// <summary>A CSV file read as a header plus rows addressed by column name; header problems reject the file.</summary>
-internal sealed class CsvTable
+/// <summary>A CSV file read by CsvHelper (RFC 4180: quoted fields with "" escapes and line breaks, LF or CRLF, a byte
+/// order mark) as a header plus rows addressed by column name. A header problem rejects the file; a row that is not
+/// UTF-8 text, holds a NUL byte, is longer than 1 MiB or leaves a quote open is rejected alone, with its line.</summary>
+internal sealed class CsvTable : IDisposable
 {
+    /// <summary>docs/imports.md: a record over 1 MiB is rejected alone.</summary>
+    internal const int MaxRecordBytes = 1024 * 1024;
+
+    // CsvHelper grows its buffer to hold a whole record; past this it stops and the file is rejected, so one unclosed
+    // quote at the start of a large file cannot make the whole file one record held in memory.
+    private const int MaxBufferedRecordBytes = 16 * MaxRecordBytes;
+
     private readonly CsvReader _reader;
+    private readonly string _format;
     private readonly Dictionary<string, int> _columns = new(StringComparer.Ordinal);
 
-    private CsvTable(CsvReader reader)
+    // Lines on which a record with an unclosed quote starts: CsvHelper reports them (it reads such a field to the end of
+    // the file) while scanning, possibly before the record itself is read.
+    private readonly HashSet<long> _unterminated = [];
+
+    private CsvTable(Stream stream, string format)
     {
-        _reader = reader;
+        _format = format;
+        var options = CsvReaderOptions.Default with
+        {
+            Separator = ',',
+            HasHeader = false, // the header is the first non-blank record, checked below
+            TrimWhitespace = true,
+            TrackLineNumbers = true,
+            MaxRecordSize = MaxBufferedRecordBytes,
+            // Other quoting faults keep CsvHelper's recovery, as a spreadsheet reads them: ab"c is ab"c, "ab"c is abc.
+            OnMalformedRecord = record =>
+            {
+                if (record.Reason == CsvMalformedReason.UnterminatedQuote) _unterminated.Add(record.LineNumber);
+            },
+        };
+        _reader = CsvReader.Create(stream, options, leaveOpen: true);
     }
 
     /// <summary>Reads the header row; throws when the file is empty, not text, or lacks a required column.</summary>
     public static CsvTable Open(Stream stream, string format, IReadOnlyList<string> required, IReadOnlyList<string> optional)
     {
-        var table = new CsvTable(new CsvReader(stream));
-        List<string> header;
-        while (true)
+        var table = new CsvTable(stream, format);
+        try
         {
-            if (!table._reader.TryRead(out header, out var error))
-            {
-                throw new ImportRejectedException(format, $"The file is empty; expected {ImportFormats.Describe(format)}.", 1, 0);
-            }
-            if (error is not null)
-            {
-                throw new ImportRejectedException(format,
-                    $"The header (line {table._reader.RecordLine}, byte {table._reader.RecordOffset}) is not readable text ({error}); expected {ImportFormats.Describe(format)}.",
-                    table._reader.RecordLine, table._reader.RecordOffset);
-            }
-            if (!IsBlank(header)) break;
+            table.ReadHeader(required, optional);
+            return table;
+        }
+        catch
+        {
+            table.Dispose();
+            throw;
+        }
+    }
+
+    private void ReadHeader(IReadOnlyList<string> required, IReadOnlyList<string> optional)
+    {
+        if (!TryReadRecord(out var header, out var line, out var offset, out var problem))
+        {
+            throw new ImportRejectedException(_format, $"The file is empty; expected {ImportFormats.Describe(_format)}.", 1, 0);
+        }
+        if (problem is not null)
+        {
+            throw new ImportRejectedException(_format,
+                $"The header (line {line}, byte {offset}) is not readable text ({problem}); expected {ImportFormats.Describe(_format)}.",
+                line, offset);
         }
 
-        for (var i = 0; i < header.Count; i++)
+        for (var i = 0; i < header.Length; i++)
         {
             var name = Normalize(header[i]);
-            if (name.Length > 0) table._columns.TryAdd(name, i);
+            if (name.Length > 0) _columns.TryAdd(name, i);
         }
 
-        var missing = required.Where(c => !table._columns.ContainsKey(c)).ToList();
+        var missing = required.Where(c => !_columns.ContainsKey(c)).ToList();
         if (missing.Count > 0)
         {
             var known = string.Join(",", required.Concat(optional.Select(o => "[" + o + "]")));
-            throw new ImportRejectedException(format,
-                $"The header on line {table._reader.RecordLine} is missing the column(s) {string.Join(", ", missing)}; expected {ImportFormats.Describe(format)} (columns {known}).",
-                table._reader.RecordLine, table._reader.RecordOffset);
+            throw new ImportRejectedException(_format,
+                $"The header on line {line} is missing the column(s) {string.Join(", ", missing)}; expected {ImportFormats.Describe(_format)} (columns {known}).",
+                line, offset);
         }
-        return table;
     }
 
     /// <summary>The data rows as records: a row that cannot be read, or that stops before the last required column, is
     /// rejected alone; every other row is mapped.</summary>
     public IEnumerable<ParsedItem> Records(IReadOnlyList<string> required, Func<Row, int, ParsedItem> map)
     {
-        var requiredFields = LastRequiredIndex(required) + 1;
-        while (TryReadRow(out var row, out var line, out var reason))
+        var requiredFields = required.Max(c => _columns[c]) + 1;
+        while (TryReadRecord(out var fields, out var line, out _, out var problem))
         {
-            if (reason is not null) yield return new RejectedRecord(line, reason);
-            else if (row.FieldCount < requiredFields) yield return new RejectedRecord(line, $"{row.FieldCount} fields where {requiredFields} are needed");
-            else yield return map(row, line);
+            if (problem is not null) yield return new RejectedRecord(line, problem);
+            else if (fields.Length < requiredFields) yield return new RejectedRecord(line, $"{fields.Length} fields where {requiredFields} are needed");
+            else yield return map(new Row(this, fields), line);
         }
-    }
-
-    /// <summary>Next non-blank row; reason is set when the row could not be read.</summary>
-    private bool TryReadRow(out Row row, out int line, out string? reason)
-    {
-        while (_reader.TryRead(out var fields, out var error))
-        {
-            line = _reader.RecordLine;
-            if (error is null && IsBlank(fields)) continue;
-            row = new Row(this, fields);
-            reason = error;
-            return true;
-        }
-        row = default;
-        line = 0;
-        reason = null;
-        return false;
     }
 
     /// <summary>Whether the header names this column (an optional column may be absent altogether, which is not the same as empty).</summary>
     public bool HasColumn(string column) => _columns.ContainsKey(column);
 
-    private int LastRequiredIndex(IEnumerable<string> columns) => columns.Max(c => _columns[c]);
+    public void Dispose() => _reader.Dispose();
 
-    private static bool IsBlank(List<string> fields) => fields.All(string.IsNullOrWhiteSpace);
+    /// <summary>Next record that is not blank; problem is set (and fields empty) when it is not readable.</summary>
+    private bool TryReadRecord(out string[] fields, out int line, out long offset, out string? problem)
+    {
+        while (Read())
+        {
+            line = (int)Math.Min(_reader.LineNumber, int.MaxValue);
+            offset = _reader.ByteOffset;
+            problem = Problem();
+            fields = problem is null ? Fields() : [];
+            if (problem is null && fields.All(string.IsNullOrWhiteSpace)) continue;
+            return true;
+        }
+        fields = [];
+        line = 0;
+        offset = 0;
+        problem = null;
+        return false;
+    }
 
-    // "Display Name", "display-name" and "\uFEFFemail" (a BOM the reader did not see) all name the same column.
+    private bool Read()
+    {
+        try
+        {
+            return _reader.Read();
+        }
+        catch (CsvFormatException ex)
+        {
+            throw new ImportRejectedException(_format,
+                $"The record on line {ex.LineNumber} is longer than {MaxBufferedRecordBytes / MaxRecordBytes} MiB (an unclosed quote?); expected {ImportFormats.Describe(_format)}.",
+                (int)Math.Min(ex.LineNumber, int.MaxValue), ex.ByteOffset);
+        }
+    }
+
+    // What only the bytes can tell; CsvHelper passes them through as they are.
+    private string? Problem()
+    {
+        if (_reader.RawRecord.Length > MaxRecordBytes) return $"record longer than {MaxRecordBytes / (1024 * 1024)} MiB";
+        if (_unterminated.Remove(_reader.LineNumber)) return "unterminated quoted field";
+        for (var i = 0; i < _reader.FieldCount; i++)
+        {
+            var value = _reader.GetSpan(i);
+            if (!Utf8.IsValid(value)) return "invalid UTF-8";
+            if (value.Contains((byte)0)) return "contains a NUL byte (binary data)";
+        }
+        return null;
+    }
+
+    private string[] Fields()
+    {
+        var fields = new string[_reader.FieldCount];
+        for (var i = 0; i < fields.Length; i++) fields[i] = Encoding.UTF8.GetString(_reader.GetSpan(i));
+        return fields;
+    }
+
+    // "Display Name", "display-name" and "\uFEFFemail" (a second byte order mark) all name the same column.
     private static string Normalize(string name) =>
         name.Trim().TrimStart('\uFEFF').Trim().ToLowerInvariant().Replace(' ', '_').Replace('-', '_');
 
     /// <summary>One data row.</summary>
-    public readonly struct Row(CsvTable table, List<string> fields)
+    public readonly struct Row(CsvTable table, string[] fields)
     {
-        public int FieldCount => fields.Count;
-
         /// <summary>The trimmed value of a column, or null when it is empty or the row is short.</summary>
         public string? this[string column]
         {
             get
             {
-                if (!table._columns.TryGetValue(column, out var index) || index >= fields.Count) return null;
+                if (!table._columns.TryGetValue(column, out var index) || index >= fields.Length) return null;
                 var value = fields[index].Trim();
                 return value.Length == 0 ? null : value;
             }

@@ -29,7 +29,7 @@ public static class OwnersCsvParser
 
     private static IEnumerable<ParsedItem> Iterate(Stream stream)
     {
-        var table = CsvTable.Open(stream, ImportFormats.OwnersCsv, Required, []);
+        using var table = CsvTable.Open(stream, ImportFormats.OwnersCsv, Required, []);
         foreach (var item in table.Records(Required, Map)) yield return item;
     }
 

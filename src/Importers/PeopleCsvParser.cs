@@ -7,6 +7,8 @@ namespace GovernanceDashboard.Importers;
 /// cell means "no role".</summary>
 public static class PeopleCsvParser
 {
+    // The columns, by header name (matched without case; spaces and hyphens read as underscores): a new column is added
+    // here and read in Map.
     private static readonly string[] Required = ["email", "display_name", "team", "manager_email", "active"];
     private static readonly string[] Optional = ["roles"];
 
@@ -19,7 +21,7 @@ public static class PeopleCsvParser
 
     private static IEnumerable<ParsedItem> Iterate(Stream stream)
     {
-        var table = CsvTable.Open(stream, ImportFormats.PeopleCsv, Required, Optional);
+        using var table = CsvTable.Open(stream, ImportFormats.PeopleCsv, Required, Optional);
         var hasRoles = table.HasColumn("roles");
         foreach (var item in table.Records(Required, (row, line) => Map(row, line, hasRoles))) yield return item;
     }

@@ -152,7 +152,7 @@ public sealed class ExposureList(IDbContextFactory<GovernanceDbContext> dbFactor
         if (f.Breached)
         {
             // As the metrics count it: open, and detected before now minus its severity's SLA target.
-            DateTimeOffset Cut(Severity s) => now.AddMilliseconds(-Math.Round(settings.SlaHoursFor(s) * 3_600_000));
+            DateTimeOffset Cut(Severity s) => SlaBreachRule.DetectedBefore(now, settings.SlaHoursFor(s));
             var (low, medium, high, critical) = (Cut(Severity.Low), Cut(Severity.Medium), Cut(Severity.High), Cut(Severity.Critical));
             query = query.Where(e => e.State == ExposureState.Open && (
                 (e.Severity == Severity.Low && e.DetectedAt < low) || (e.Severity == Severity.Medium && e.DetectedAt < medium)

@@ -1,39 +1,18 @@
 using GovernanceDashboard.Platforms.GitHubApp;
+using GovernanceDashboard.Workflows;
 
 namespace GovernanceDashboard.Sync;
 
 /// <summary>Works off the webhook queue in the dashboard process: woken when a delivery is queued here, polling for retries and for
 /// what a restart left queued (a delivery received before a crash is processed at the next start).</summary>
-public sealed class DeliveryWorker(DeliveryQueue queue, DeliverySignal signal, TimeProvider clock, ILogger<DeliveryWorker> log) : BackgroundService
+public sealed class DeliveryWorker(DeliveryQueue queue, DeliverySignal signal, TimeProvider clock, ILogger<DeliveryWorker> log)
+    : QueueWorker(signal, clock, log)
 {
-    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
+    protected override TimeSpan PollInterval { get; } = TimeSpan.FromSeconds(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var wait = Poll;
-            try
-            {
-                await queue.ProcessDueAsync(stoppingToken);
-                if (await queue.NextDueAsync(stoppingToken) is { } next && next - clock.GetUtcNow() < wait)
-                    wait = next - clock.GetUtcNow() is var until && until > TimeSpan.FromMilliseconds(50) ? until : TimeSpan.FromMilliseconds(50);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The store was busy: the queue is intact, the next round tries again.
-                log.LogError(ex, "GitHub webhook worker round failed; retrying in {Wait}.", wait);
-            }
-            try
-            {
-                await signal.WaitAsync(wait, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ProcessDueAsync(CancellationToken ct) => queue.ProcessDueAsync(ct);
+
+    protected override Task<DateTimeOffset?> NextDueAsync(CancellationToken ct) => queue.NextDueAsync(ct);
 }
 
 /// <summary>Pulls the configured organisations' alerts at start and every <c>Sync:IntervalMinutes</c> (when the app and at least one

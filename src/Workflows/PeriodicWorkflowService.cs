@@ -1,5 +1,6 @@
 using GovernanceDashboard.Audit;
 using GovernanceDashboard.Data;
+using GovernanceDashboard.Settings;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -64,23 +65,36 @@ public abstract class PeriodicWorkflowService(TimeProvider clock, ILogger logger
     }
 }
 
-/// <summary>A workflow over the store on the workflow schedule (grant expiry, request escalation, attestation reminders,
-/// risk acceptance expiry, SLA breaches): each round runs in a context of its own, under the audit lock because a round
-/// audits what it changes and the chain is written one entry at a time.</summary>
-public abstract class StoreWorkflowService(IDbContextFactory<GovernanceDbContext> dbFactory, IOptions<WorkflowScheduleOptions> schedule,
-    TimeProvider clock, ILogger logger) : PeriodicWorkflowService(clock, logger)
+/// <summary>What every <see cref="StoreWorkflowService"/> is built from: one registration rather than the same four
+/// constructor parameters on each workflow.</summary>
+public sealed class StoreWorkflowDependencies(IDbContextFactory<GovernanceDbContext> dbFactory, IOptions<WorkflowScheduleOptions> schedule,
+    TimeProvider clock, ILoggerFactory loggers)
 {
-    protected override TimeSpan Interval => schedule.Value.Interval;
+    public IDbContextFactory<GovernanceDbContext> DbFactory { get; } = dbFactory;
+    public IOptions<WorkflowScheduleOptions> Schedule { get; } = schedule;
+    public TimeProvider Clock { get; } = clock;
+
+    // One category for the store workflows: each log line names its service.
+    public ILogger Logger { get; } = loggers.CreateLogger<StoreWorkflowService>();
+}
+
+/// <summary>A workflow over the store on the workflow schedule (grant expiry, request escalation, attestation reminders,
+/// risk acceptance expiry, SLA breaches): each round runs in a context of its own with the settings as they are then, under
+/// the audit lock because a round audits what it changes and the chain is written one entry at a time.</summary>
+public abstract class StoreWorkflowService(StoreWorkflowDependencies dependencies) : PeriodicWorkflowService(dependencies.Clock, dependencies.Logger)
+{
+    protected override TimeSpan Interval => dependencies.Schedule.Value.Interval;
 
     public override Task<int> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default) => AuditTrail.WithLockAsync(() => RoundAsync(now, ct), ct);
 
     /// <summary>One round in a context of its own, without the lock (for a workflow that audits nothing).</summary>
     protected async Task<int> RoundAsync(DateTimeOffset now, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await RunAsync(db, now, ct);
+        await using var db = await dependencies.DbFactory.CreateDbContextAsync(ct);
+        var settings = await GovernanceSettings.LoadAsync(db, ct);
+        return await RunAsync(db, settings, now, ct);
     }
 
     /// <summary>Does whatever is due at <paramref name="now"/> in <paramref name="db"/>; returns how many items it changed.</summary>
-    protected abstract Task<int> RunAsync(GovernanceDbContext db, DateTimeOffset now, CancellationToken ct);
+    protected abstract Task<int> RunAsync(GovernanceDbContext db, GovernanceSettings settings, DateTimeOffset now, CancellationToken ct);
 }

@@ -15,6 +15,7 @@ public static class WorkflowRegistration
         builder.Services.Configure<WorkflowScheduleOptions>(builder.Configuration.GetSection("Workflows"));
         builder.Services.Configure<SmtpOptions>(builder.Configuration.GetSection("Smtp"));
         builder.Services.AddSingleton<Notifier>();
+        builder.Services.AddSingleton<StoreWorkflowDependencies>();
         builder.Services.AddSingleton<WriteScopeService>();
         builder.Services.AddSingleton<OwnershipService>();
         builder.Services.AddSingleton<OwnershipRules>();

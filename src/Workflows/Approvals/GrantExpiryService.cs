@@ -3,20 +3,17 @@ using GovernanceDashboard.Data;
 using GovernanceDashboard.Settings;
 using GovernanceDashboard.Workflows.Notifications;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace GovernanceDashboard.Workflows.Approvals;
 
 /// <summary>Warns owners before their write-scope grants end and records each expiry (audited): from then on the token counts
 /// as unjustified write again (the metric reads the grant's end date; this makes the change visible and traceable).</summary>
-public sealed class GrantExpiryService(IDbContextFactory<GovernanceDbContext> dbFactory, IOptions<WorkflowScheduleOptions> schedule,
-    TimeProvider clock, ILogger<GrantExpiryService> logger) : StoreWorkflowService(dbFactory, schedule, clock, logger)
+public sealed class GrantExpiryService(StoreWorkflowDependencies dependencies) : StoreWorkflowService(dependencies)
 {
     public const string ActorName = "system:grant-expiry";
 
-    protected override async Task<int> RunAsync(GovernanceDbContext db, DateTimeOffset now, CancellationToken ct)
+    protected override async Task<int> RunAsync(GovernanceDbContext db, GovernanceSettings settings, DateTimeOffset now, CancellationToken ct)
     {
-        var settings = await GovernanceSettings.LoadAsync(db, ct);
         var horizon = now.AddDays(Math.Max(0, settings.WarnGrantExpiryDays));
         var grants = await db.WriteScopeGrants.Include(g => g.Token)
             .Where(g => g.ExpiryRecordedAt == null && g.WithdrawnAt == null && g.ExpiresAt <= horizon)

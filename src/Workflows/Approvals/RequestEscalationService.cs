@@ -4,20 +4,17 @@ using GovernanceDashboard.Domain;
 using GovernanceDashboard.Settings;
 using GovernanceDashboard.Workflows.Notifications;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace GovernanceDashboard.Workflows.Approvals;
 
 /// <summary>Escalates write-scope requests that waited too long (setting EscalateRequestsAfterDays) to the requester's manager,
 /// or to the admins when the requester has no active manager.</summary>
-public sealed class RequestEscalationService(IDbContextFactory<GovernanceDbContext> dbFactory, IOptions<WorkflowScheduleOptions> schedule,
-    TimeProvider clock, ILogger<RequestEscalationService> logger) : StoreWorkflowService(dbFactory, schedule, clock, logger)
+public sealed class RequestEscalationService(StoreWorkflowDependencies dependencies) : StoreWorkflowService(dependencies)
 {
     public const string ActorName = "system:request-escalation";
 
-    protected override async Task<int> RunAsync(GovernanceDbContext db, DateTimeOffset now, CancellationToken ct)
+    protected override async Task<int> RunAsync(GovernanceDbContext db, GovernanceSettings settings, DateTimeOffset now, CancellationToken ct)
     {
-        var settings = await GovernanceSettings.LoadAsync(db, ct);
         if (settings.EscalateRequestsAfterDays <= 0) return 0;
         var cutoff = now.AddDays(-settings.EscalateRequestsAfterDays);
         var requests = await db.WriteScopeRequests.Include(r => r.Token).Include(r => r.Requester)

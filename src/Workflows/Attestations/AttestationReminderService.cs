@@ -4,20 +4,17 @@ using GovernanceDashboard.Domain;
 using GovernanceDashboard.Settings;
 using GovernanceDashboard.Workflows.Notifications;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace GovernanceDashboard.Workflows.Attestations;
 
 /// <summary>Before a campaign's deadline, reminds owners who have not answered; after it, escalates what is still unanswered
 /// to each owner's manager (triage tasks and owners without a manager go to whoever opened the campaign).</summary>
-public sealed class AttestationReminderService(IDbContextFactory<GovernanceDbContext> dbFactory, IOptions<WorkflowScheduleOptions> schedule,
-    TimeProvider clock, ILogger<AttestationReminderService> logger) : StoreWorkflowService(dbFactory, schedule, clock, logger)
+public sealed class AttestationReminderService(StoreWorkflowDependencies dependencies) : StoreWorkflowService(dependencies)
 {
     public const string ActorName = "system:attestation-reminders";
 
-    protected override async Task<int> RunAsync(GovernanceDbContext db, DateTimeOffset now, CancellationToken ct)
+    protected override async Task<int> RunAsync(GovernanceDbContext db, GovernanceSettings settings, DateTimeOffset now, CancellationToken ct)
     {
-        var settings = await GovernanceSettings.LoadAsync(db, ct);
         var campaigns = await db.AttestationCampaigns.Where(c => c.ClosedAt == null && c.OpenedAt <= now).ToListAsync(ct);
         var changed = 0;
         foreach (var campaign in campaigns)

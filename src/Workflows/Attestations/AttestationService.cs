@@ -1,6 +1,7 @@
 using GovernanceDashboard.Audit;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
+using GovernanceDashboard.Domain.Rules;
 using GovernanceDashboard.Workflows.Approvals;
 using GovernanceDashboard.Workflows.Notifications;
 using Microsoft.EntityFrameworkCore;
@@ -224,13 +225,13 @@ public sealed class AttestationService(IDbContextFactory<GovernanceDbContext> db
 
     private async Task<IReadOnlyList<AttestationTaskView>> TaskViewsAsync(GovernanceDbContext db, IQueryable<AttestationTask> query, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var grantInForce = GrantInForceRule.InForce(clock.GetUtcNow());
         return await query.AsNoTracking()
             .OrderBy(t => t.Answer != AttestationAnswer.None).ThenBy(t => t.Token!.Mask).Take(2000)
             .Select(t => new AttestationTaskView(t.Id, t.CampaignId, t.TokenId, t.Token!.Mask, t.Token.Platform, t.Token.WriteCapability, t.Token.Organizations,
                 t.Token.Scopes, db.People.Where(p => p.Id == t.OwnerId).Select(p => p.Email).FirstOrDefault(), t.Answer, t.Comment, t.AnsweredAt,
                 db.People.Where(p => p.Id == t.AnsweredById).Select(p => p.Email).FirstOrDefault(), t.RemindedAt, t.EscalatedAt,
-                db.WriteScopeGrants.Any(g => g.TokenId == t.TokenId && g.ApprovedAt <= now && g.ExpiresAt > now && g.WithdrawnAt == null)))
+                db.WriteScopeGrants.Where(grantInForce).Any(g => g.TokenId == t.TokenId)))
             .ToListAsync(ct);
     }
 

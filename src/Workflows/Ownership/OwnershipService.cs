@@ -1,6 +1,7 @@
 using GovernanceDashboard.Audit;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
+using GovernanceDashboard.Domain.Rules;
 using GovernanceDashboard.Workflows.Approvals;
 using GovernanceDashboard.Workflows.Notifications;
 using Microsoft.EntityFrameworkCore;
@@ -17,6 +18,7 @@ public sealed class OwnershipService(IDbContextFactory<GovernanceDbContext> dbFa
     {
         var me = actor.PersonId;
         var now = clock.GetUtcNow();
+        var grantInForce = GrantInForceRule.InForce(now);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Tokens.AsNoTracking()
             .Where(t => t.OwnerId == me || (t.OwnerId == null && t.SuggestedOwnerId == me))
@@ -29,7 +31,7 @@ public sealed class OwnershipService(IDbContextFactory<GovernanceDbContext> dbFa
                 t.OwnerId == me, t.OwnerId == null && t.SuggestedOwnerId == me, t.FirstSeenAt, t.LastSeenAt, t.ExpiresAt, t.RevokedAt,
                 t.RevocationNote, t.RevocationRequestedAt,
                 t.Exposures.Count(e => e.State == ExposureState.Open),
-                db.WriteScopeGrants.Where(g => g.TokenId == t.Id && g.ApprovedAt <= now && g.ExpiresAt > now && g.WithdrawnAt == null)
+                db.WriteScopeGrants.Where(grantInForce).Where(g => g.TokenId == t.Id)
                     .OrderByDescending(g => g.ExpiresAt).Select(g => (DateTimeOffset?)g.ExpiresAt).FirstOrDefault(),
                 db.WriteScopeRequests.Where(r => r.TokenId == t.Id && r.Status == RequestStatus.Pending).Select(r => (int?)r.Id).FirstOrDefault(),
                 db.OwnershipTransfers.Where(x => x.TokenId == t.Id && x.Status == TransferStatus.Pending).Select(x => x.ToPerson!.Email).FirstOrDefault()))

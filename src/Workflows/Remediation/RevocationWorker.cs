@@ -27,36 +27,11 @@ public sealed class ValidationOptions
 /// <summary>Sends queued revocations from the dashboard process: woken at once by <see cref="RevocationSignal"/> when this process
 /// queues something, and polling the table for what another process queued and for retries that fell due.</summary>
 public sealed class RevocationWorker(RevocationService revocations, RevocationSignal signal, Microsoft.Extensions.Options.IOptions<RemediationOptions> options,
-    TimeProvider clock, ILogger<RevocationWorker> log) : BackgroundService
+    TimeProvider clock, ILogger<RevocationWorker> log) : QueueWorker(signal, clock, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // What was queued or claimed before a restart is due now (or when its claim lapses): the first round looks at once.
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var wait = options.Value.PollInterval;
-            try
-            {
-                await revocations.SendDueAsync(clock.GetUtcNow(), ct: stoppingToken);
-                if (await revocations.NextDueAsync(stoppingToken) is { } next)
-                {
-                    var until = next - clock.GetUtcNow();
-                    if (until < wait) wait = until < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : until;
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The store was busy or the disk full: the queue is intact, the next round tries again.
-                log.LogError(ex, "Revocation worker round failed; retrying in {Wait}.", wait);
-            }
-            try
-            {
-                await signal.WaitAsync(wait, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override TimeSpan PollInterval => options.Value.PollInterval;
+
+    protected override Task ProcessDueAsync(CancellationToken ct) => revocations.SendDueAsync(Clock.GetUtcNow(), ct: ct);
+
+    protected override Task<DateTimeOffset?> NextDueAsync(CancellationToken ct) => revocations.NextDueAsync(ct);
 }

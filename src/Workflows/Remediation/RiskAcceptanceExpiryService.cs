@@ -1,21 +1,20 @@
 using GovernanceDashboard.Audit;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
+using GovernanceDashboard.Settings;
 using GovernanceDashboard.Workflows.Approvals;
 using GovernanceDashboard.Workflows.Notifications;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace GovernanceDashboard.Workflows.Remediation;
 
 /// <summary>Reopens exposures whose accepted risk has expired (audited; owner and analysts told). State lives in the store, so a restart
 /// loses nothing: whatever expired while the dashboard was down is reopened on the next round.</summary>
-public sealed class RiskAcceptanceExpiryService(IDbContextFactory<GovernanceDbContext> dbFactory, IOptions<WorkflowScheduleOptions> schedule,
-    TimeProvider clock, ILogger<RiskAcceptanceExpiryService> logger) : StoreWorkflowService(dbFactory, schedule, clock, logger)
+public sealed class RiskAcceptanceExpiryService(StoreWorkflowDependencies dependencies) : StoreWorkflowService(dependencies)
 {
     public const string ActorName = "system:risk-acceptance";
 
-    protected override async Task<int> RunAsync(GovernanceDbContext db, DateTimeOffset now, CancellationToken ct)
+    protected override async Task<int> RunAsync(GovernanceDbContext db, GovernanceSettings settings, DateTimeOffset now, CancellationToken ct)
     {
         var expired = await db.Exposures.Include(e => e.Token)
             .Where(e => e.State == ExposureState.Dismissed && e.DismissedUntil != null && e.DismissedUntil <= now)

@@ -1,16 +1,15 @@
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
+using GovernanceDashboard.Domain.Rules;
 using GovernanceDashboard.Settings;
 using GovernanceDashboard.Workflows.Notifications;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace GovernanceDashboard.Workflows.Remediation;
 
 /// <summary>Tells the owner, the owner's manager and the analysts when an open exposure passes its severity's SLA (docs/metrics.md "breached").
 /// Once per open period: the exposure records when it was announced, in the same save as the messages, so a restart never repeats it.</summary>
-public sealed class SlaBreachService(IDbContextFactory<GovernanceDbContext> dbFactory, IOptions<WorkflowScheduleOptions> schedule,
-    TimeProvider clock, ILogger<SlaBreachService> logger) : StoreWorkflowService(dbFactory, schedule, clock, logger)
+public sealed class SlaBreachService(StoreWorkflowDependencies dependencies) : StoreWorkflowService(dependencies)
 {
     private const int Batch = 500;
 
@@ -27,14 +26,13 @@ public sealed class SlaBreachService(IDbContextFactory<GovernanceDbContext> dbFa
         return total;
     }
 
-    protected override async Task<int> RunAsync(GovernanceDbContext db, DateTimeOffset now, CancellationToken ct)
+    protected override async Task<int> RunAsync(GovernanceDbContext db, GovernanceSettings settings, DateTimeOffset now, CancellationToken ct)
     {
-        var settings = await GovernanceSettings.LoadAsync(db, ct);
         var breached = new List<Exposure>();
         // Per severity, the deadline is detection + its SLA: "detected before now − SLA" uses the (State, DetectedAt) index.
         foreach (var severity in Enum.GetValues<Severity>())
         {
-            var detectedBefore = now.AddHours(-settings.SlaHoursFor(severity));
+            var detectedBefore = SlaBreachRule.DetectedBefore(now, settings.SlaHoursFor(severity));
             breached.AddRange(await db.Exposures.Include(e => e.Token).ThenInclude(t => t!.Owner)
                 .Where(e => e.State == ExposureState.Open && e.SlaBreachNotifiedAt == null && e.Severity == severity && e.DetectedAt < detectedBefore)
                 .OrderBy(e => e.DetectedAt).Take(Batch - breached.Count).ToListAsync(ct));
@@ -46,7 +44,7 @@ public sealed class SlaBreachService(IDbContextFactory<GovernanceDbContext> dbFa
         {
             exposure.SlaBreachNotifiedAt = now;
             var token = exposure.Token!;
-            var deadline = exposure.DetectedAt.AddHours(settings.SlaHoursFor(exposure.Severity));
+            var deadline = SlaBreachRule.Deadline(exposure.DetectedAt, settings.SlaHoursFor(exposure.Severity));
             var owner = token.Owner is { Active: true } o ? o : null;
             var manager = owner is null ? null : await Notifier.ManagerOfAsync(db, owner.Id, ct);
             var body = $"The {exposure.Severity} exposure of {token.Mask} (detected {exposure.DetectedAt:yyyy-MM-dd HH:mm} UTC) passed its SLA on " +

@@ -145,4 +145,39 @@ public class CsvParserTests
         Assert.Equal(2, Assert.Single(items.Rejected()).Line);
         Assert.Equal("b", Assert.Single(items.OfType<OwnershipRow>()).Account);
     }
+
+    [Fact]
+    public void A_nul_byte_in_one_csv_row_rejects_that_row_alone()
+    {
+        var items = ParseText("owners-csv", "platform,account,owner_email\nGitHub,a\0b,a@x.io\nGitHub,b,b@x.io\n");
+
+        var rejected = Assert.Single(items.Rejected());
+        Assert.Equal(2, rejected.Line);
+        Assert.Contains("NUL", rejected.Reason);
+        Assert.Equal(3, Assert.Single(items.OfType<OwnershipRow>()).Line);
+    }
+
+    [Fact]
+    public void An_unclosed_quote_holding_more_than_16_MiB_rejects_the_file_naming_its_line()
+    {
+        // Read in pieces, as an upload arrives: the reader must stop growing its buffer, not hold the rest of the file.
+        var text = "platform,account,owner_email\nGitHub,a,a@x.io\nGitHub,\"" + new string('a', 17 * 1024 * 1024) + "\n";
+
+        var ex = Assert.Throws<ImportRejectedException>(() =>
+            Parsers.Parse("owners-csv", new TrickleStream(System.Text.Encoding.UTF8.GetBytes(text), 64 * 1024)).ToList());
+
+        Assert.Equal(3, ex.Line);
+        Assert.Contains("16 MiB", ex.Message);
+    }
+
+    [Fact]
+    public void A_row_starting_with_a_quote_that_is_never_closed_is_rejected_with_its_line()
+    {
+        var items = ParseText("owners-csv", "platform,account,owner_email\nGitHub,b,b@x.io\n\r\nGitHub,\"a,\na@x.io\n");
+
+        Assert.Equal(2, Assert.Single(items.OfType<OwnershipRow>()).Line);
+        var rejected = Assert.Single(items.Rejected());
+        Assert.Equal(4, rejected.Line);
+        Assert.Contains("unterminated", rejected.Reason);
+    }
 }

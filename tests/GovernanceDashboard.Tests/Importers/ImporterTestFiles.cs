@@ -46,51 +46,31 @@ internal static class ImporterTestFiles
 }
 
 /// <summary>A read-only, non-seekable stream that hands out a few bytes per read, to cross every buffer boundary.</summary>
-internal sealed class TrickleStream(byte[] bytes, int maxChunk = 7) : Stream
+internal sealed class TrickleStream(byte[] bytes, int maxChunk = 7) : ForwardOnlyStream
 {
     private readonly Random _random = new(42);
     private int _position;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count)
     {
         var n = Math.Min(Math.Min(count, _random.Next(1, maxChunk + 1)), bytes.Length - _position);
         Array.Copy(bytes, _position, buffer, offset, n);
         _position += n;
+        BytesRead = _position;
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>An endless, non-seekable stream of generated records that fails the test if read past a limit.</summary>
-internal sealed class EndlessStream(byte[] prefix, Func<long, byte[]> record, long failAfterBytes) : Stream
+internal sealed class EndlessStream(byte[] prefix, Func<long, byte[]> record, long failAfterBytes) : ForwardOnlyStream
 {
     private byte[] _current = prefix;
     private int _offset;
     private long _index;
-    private long _position;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count)
     {
-        if (_position > failAfterBytes) throw new InvalidOperationException($"Read past {failAfterBytes} bytes: the parser is not streaming.");
+        if (BytesRead > failAfterBytes) throw new InvalidOperationException($"Read past {failAfterBytes} bytes: the parser is not streaming.");
         if (_offset == _current.Length)
         {
             _current = record(_index++);
@@ -99,9 +79,22 @@ internal sealed class EndlessStream(byte[] prefix, Func<long, byte[]> record, lo
         var n = Math.Min(count, _current.Length - _offset);
         Array.Copy(_current, _offset, buffer, offset, n);
         _offset += n;
-        _position += n;
+        BytesRead += n;
         return n;
     }
+}
+
+/// <summary>What the test streams share: read-only and not seekable, so only Read differs.</summary>
+internal abstract class ForwardOnlyStream : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+
+    /// <summary>How many bytes Read has handed out.</summary>
+    protected long BytesRead { get; set; }
 
     public override void Flush()
     {

@@ -32,10 +32,13 @@ public sealed class TestStore : IAsyncDisposable
     public AuditChain Chain { get; }
 
     /// <summary>Configuration that points the app at this store.</summary>
-    public Dictionary<string, string?> Settings => new()
+    public Dictionary<string, string?> Settings => SettingsFor(ConnectionString, KeyDirectory);
+
+    /// <summary>Configuration that points the app at a store and key folder, with nothing else running on its own.</summary>
+    public static Dictionary<string, string?> SettingsFor(string connectionString, string keyDirectory) => new()
     {
-        ["ConnectionStrings:Governance"] = ConnectionString,
-        ["Secrets:KeyDirectory"] = KeyDirectory,
+        ["ConnectionStrings:Governance"] = connectionString,
+        ["Secrets:KeyDirectory"] = keyDirectory,
         ["Demo:SeedWhenEmpty"] = "false",
         // Tests that need the metric history drive HistoryService themselves.
         ["History:Enabled"] = "false",

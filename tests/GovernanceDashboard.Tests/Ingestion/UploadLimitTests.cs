@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using GovernanceDashboard.Auth;
 using GovernanceDashboard.Domain;
+using GovernanceDashboard.Tests.Importers;
 using GovernanceDashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -104,18 +105,15 @@ public sealed class UploadLimitTests : IAsyncLifetime
     }
 
     /// <summary>A body sent chunked, as a pipeline streaming a scanner's output would.</summary>
-    private sealed class UnknownLengthStream(byte[] data) : Stream
+    private sealed class UnknownLengthStream(byte[] data) : ForwardOnlyStream
     {
         private readonly MemoryStream _inner = new(data);
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _inner.Position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = _inner.Read(buffer, offset, count);
+            BytesRead += n;
+            return n;
+        }
     }
 }

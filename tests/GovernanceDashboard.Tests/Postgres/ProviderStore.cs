@@ -57,37 +57,16 @@ public sealed class ProviderStore : IAsyncDisposable
     }
 
     /// <summary>Configuration that points the app at this store (as TestStore's, with the provider).</summary>
-    public Dictionary<string, string?> Settings => new()
+    public Dictionary<string, string?> Settings => new(TestStore.SettingsFor(ConnectionString, KeyDirectory))
     {
         ["Database:Provider"] = Provider.ToString(),
-        ["ConnectionStrings:Governance"] = ConnectionString,
-        ["Secrets:KeyDirectory"] = KeyDirectory,
-        ["Demo:SeedWhenEmpty"] = "false",
-        ["History:Enabled"] = "false",
-        ["HuggingFace:BaseUrl"] = "http://127.0.0.1:9",
-        ["GitHub:ApiBaseUrl"] = "http://127.0.0.1:9",
     };
 
     /// <summary>The app's services as the command line hosts them, on this store, migrated.</summary>
     /// <param name="logs">receives every log line, for the tests that prove no secret is logged</param>
-    public async Task<IHost> StartHostAsync(TimeProvider? clock = null, IEnumerable<KeyValuePair<string, string?>>? configuration = null,
-        ILoggerProvider? logs = null)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = Directory, EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(Settings);
-        builder.Configuration.AddInMemoryCollection(configuration ?? []);
-        builder.Logging.ClearProviders();
-        if (logs is not null)
-        {
-            builder.Logging.SetMinimumLevel(LogLevel.Trace);
-            builder.Logging.AddProvider(logs);
-        }
-        builder.AddGovernanceCore();
-        if (clock is not null) builder.Services.AddSingleton(clock);
-        var host = builder.Build();
-        await host.Services.MigrateGovernanceStoreAsync();
-        return host;
-    }
+    public Task<IHost> StartHostAsync(TimeProvider? clock = null, IEnumerable<KeyValuePair<string, string?>>? configuration = null,
+        ILoggerProvider? logs = null) =>
+        TestHost.StartAsync(Directory, Settings, configuration, clock, logs);
 
     public async ValueTask DisposeAsync()
     {

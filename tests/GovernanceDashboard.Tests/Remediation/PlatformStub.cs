@@ -1,14 +1,8 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using GovernanceDashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace GovernanceDashboard.Tests.Remediation;
 
@@ -27,55 +21,34 @@ public sealed record StubRequest(string Method, string Path, string? Authorizati
 /// test tells it to (status, headers, body, or a delay longer than the client's timeout).</summary>
 public sealed class PlatformStub : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly ConcurrentQueue<StubRequest> _requests = new();
+    private RecordingServer _server = null!;
 
     /// <summary>The answer to the next requests: status, body and headers; default 202 with no body.</summary>
     public Func<StubRequest, StubAnswer> Answer { get; set; } = _ => new StubAnswer(202);
 
-    private PlatformStub(WebApplication app) => _app = app;
+    private PlatformStub()
+    {
+    }
 
-    public IReadOnlyList<StubRequest> Requests => [.. _requests];
+    public IReadOnlyList<StubRequest> Requests => _server.Requests;
 
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _server.BaseUrl;
 
     public static async Task<PlatformStub> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var stub = new PlatformStub(app);
-        app.Run(stub.HandleAsync);
-        await app.StartAsync();
-        stub.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var stub = new PlatformStub();
+        stub._server = await RecordingServer.StartAsync(stub.AnswerAsync);
         return stub;
     }
 
-    private async Task HandleAsync(HttpContext http)
+    private async Task<StubAnswer?> AnswerAsync(HttpContext http, StubRequest request)
     {
-        using var reader = new StreamReader(http.Request.Body);
-        var body = await reader.ReadToEndAsync();
-        var request = new StubRequest(http.Request.Method, http.Request.Path + http.Request.QueryString, http.Request.Headers.Authorization.FirstOrDefault(),
-            body, DateTimeOffset.UtcNow);
-        _requests.Enqueue(request);
         var answer = Answer(request);
         if (answer.Delay is { } delay) await Task.Delay(delay, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-        if (http.RequestAborted.IsCancellationRequested) return;
-        http.Response.StatusCode = answer.Status;
-        foreach (var header in answer.Headers ?? new Dictionary<string, string>()) http.Response.Headers[header.Key] = header.Value;
-        if (answer.Body is { } text)
-        {
-            http.Response.ContentType = "application/json";
-            await http.Response.WriteAsync(text);
-        }
+        return http.RequestAborted.IsCancellationRequested ? null : answer;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
 public sealed record StubAnswer(int Status, string? Body = null, IReadOnlyDictionary<string, string>? Headers = null, TimeSpan? Delay = null);

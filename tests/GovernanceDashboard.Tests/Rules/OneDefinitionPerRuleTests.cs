@@ -6,6 +6,9 @@ using GovernanceDashboard.Ingestion;
 using GovernanceDashboard.Inventory;
 using GovernanceDashboard.Metrics;
 using GovernanceDashboard.Settings;
+using GovernanceDashboard.Workflows;
+using GovernanceDashboard.Workflows.Attestations;
+using GovernanceDashboard.Workflows.Ownership;
 using GovernanceDashboard.Tests.Importers;
 using GovernanceDashboard.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -50,6 +53,19 @@ public sealed class OneDefinitionPerRuleTests : IAsyncLifetime
         await using var db = Db();
         await db.Database.ExecuteSqlRawAsync(sql);
     }
+
+    // Grants on the first four imported tokens: one ends exactly now, one is withdrawn exactly now, one starts exactly now, one
+    // runs on, its withdrawal recorded ahead of time (a millisecond from now). Only the last two are in force now.
+    private Task InsertBoundaryGrantsAsync() => SqlAsync($"""
+        INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
+        SELECT Id, 0, {NowMs - 86_400_000}, {NowMs}, NULL FROM Tokens WHERE Id = (SELECT MIN(Id) FROM Tokens);
+        INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
+        SELECT Id, 0, {NowMs - 86_400_000}, {NowMs + 86_400_000}, {NowMs} FROM Tokens WHERE Id = (SELECT MIN(Id) + 1 FROM Tokens);
+        INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
+        SELECT Id, 0, {NowMs}, {NowMs + 86_400_000}, NULL FROM Tokens WHERE Id = (SELECT MIN(Id) + 2 FROM Tokens);
+        INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
+        SELECT Id, 0, {NowMs - 1}, {NowMs + 1}, {NowMs + 1} FROM Tokens WHERE Id = (SELECT MIN(Id) + 3 FROM Tokens);
+        """);
 
     public static TheoryData<long?, long?, bool, TokenStatus> StatusCases => new()
     {
@@ -142,18 +158,7 @@ public sealed class OneDefinitionPerRuleTests : IAsyncLifetime
     [Fact]
     public async Task A_grant_is_in_force_by_the_same_rule_for_the_entity_the_facts_and_the_metrics()
     {
-        // Grants on imported write-capable tokens: one ends exactly now, one is withdrawn exactly now, one starts exactly now,
-        // one runs on. Only the last two are in force now.
-        await SqlAsync($"""
-            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
-            SELECT Id, 0, {NowMs - 86_400_000}, {NowMs}, NULL FROM Tokens WHERE Id = (SELECT MIN(Id) FROM Tokens);
-            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
-            SELECT Id, 0, {NowMs - 86_400_000}, {NowMs + 86_400_000}, {NowMs} FROM Tokens WHERE Id = (SELECT MIN(Id) + 1 FROM Tokens);
-            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
-            SELECT Id, 0, {NowMs}, {NowMs + 86_400_000}, NULL FROM Tokens WHERE Id = (SELECT MIN(Id) + 2 FROM Tokens);
-            INSERT INTO WriteScopeGrants (TokenId, RequestId, ApprovedAt, ExpiresAt, WithdrawnAt)
-            SELECT Id, 0, {NowMs - 1}, {NowMs + 1}, {NowMs + 1} FROM Tokens WHERE Id = (SELECT MIN(Id) + 3 FROM Tokens);
-            """);
+        await InsertBoundaryGrantsAsync();
         await using var db = Db();
         var grants = await db.WriteScopeGrants.AsNoTracking().OrderBy(g => g.Id).ToListAsync();
         Assert.Equal([false, false, true, true], grants.Select(g => g.CoversAt(Now)));
@@ -161,6 +166,29 @@ public sealed class OneDefinitionPerRuleTests : IAsyncLifetime
         Assert.Equal(grants.Select(g => g.CoversAt(Now)), facts);
         var justified = await FactsAsync(f => f.JustifiedAt(NowMs));
         Assert.Equal(grants.Where(g => g.CoversAt(Now)).Select(g => g.TokenId).Order(), Enumerable.Range(0, justified.Length).Where(i => justified[i]));
+    }
+
+    [Fact]
+    public async Task A_grant_is_in_force_by_the_same_rule_for_the_entity_and_the_store_queries_of_my_tokens_and_attestation()
+    {
+        await InsertBoundaryGrantsAsync();
+        await SqlAsync("""
+            UPDATE Tokens SET OwnerId = (SELECT MIN(Id) FROM People WHERE Active = 1), RevokedAt = NULL, ExpiresAt = NULL
+            WHERE Id IN (SELECT TokenId FROM WriteScopeGrants);
+            """);
+        await using var db = Db();
+        var grants = await db.WriteScopeGrants.AsNoTracking().OrderBy(g => g.Id).ToListAsync();
+        var owner = await db.People.AsNoTracking().Where(p => p.Active).OrderBy(p => p.Id).FirstAsync();
+        var actor = new Actor(owner.Id, owner.Email, Roles.Admin);
+
+        var mine = await _host.Services.GetRequiredService<OwnershipService>().MyTokensAsync(actor);
+        var campaign = await _host.Services.GetRequiredService<AttestationService>().OpenCampaignAsync(actor, "rules", CampaignScope.AllActive, Now.AddDays(7));
+        var tasks = await _host.Services.GetRequiredService<AttestationService>().AllTasksAsync(actor, campaign.Value!.Id);
+
+        var expected = grants.Select(g => g.CoversAt(Now)).ToList();
+        Assert.Equal([false, false, true, true], expected);
+        Assert.Equal(expected, grants.Select(g => mine.Single(t => t.Id == g.TokenId).Justified));
+        Assert.Equal(expected, grants.Select(g => tasks.Single(t => t.TokenId == g.TokenId).Justified));
     }
 
     [Fact]
@@ -207,5 +235,36 @@ public sealed class OneDefinitionPerRuleTests : IAsyncLifetime
         Assert.Equal(1, list.Items.Count(e => e.Breached));
         var breached = Assert.Single(list.Items, e => e.Breached);
         Assert.Equal(breached.SlaDeadline.AddMilliseconds(1), Now);
+    }
+
+    [Fact]
+    public async Task The_breach_notices_the_breached_filter_and_the_metrics_agree_when_the_target_is_not_a_whole_millisecond()
+    {
+        // A critical target of 3,600,000.6 ms counts as 3,600,001 ms: detected exactly that long ago is at the deadline (not
+        // breached); a millisecond earlier is breached. A query comparing with now − 1.0000001667 h unrounded would call both breached.
+        var hours = 1 + 0.6 / 3_600_000;
+        await using (var settingsDb = Db())
+        {
+            await GovernanceSettings.SaveAsync(settingsDb, await GovernanceSettings.LoadAsync(settingsDb) with { SlaCriticalHours = hours }, "test");
+        }
+        var target = SlaBreachRule.TargetMillis(hours);
+        Assert.Equal(3_600_001, target);
+        await SqlAsync($"""
+            UPDATE Exposures SET DetectedAt = {NowMs - 1000} WHERE State = 'Open';
+            UPDATE Exposures SET Severity = 'Critical', DetectedAt = {NowMs - target} WHERE Id = (SELECT MIN(Id) FROM Exposures WHERE State = 'Open');
+            UPDATE Exposures SET Severity = 'Critical', DetectedAt = {NowMs - target - 1} WHERE Id = (SELECT MAX(Id) FROM Exposures WHERE State = 'Open');
+            """);
+
+        var metrics = await _host.Services.GetRequiredService<MetricsService>().ComputeAsync(Now);
+        var filtered = await _host.Services.GetRequiredService<ExposureList>().ListAsync(new ExposureFilter { Breached = true }, 1, 100);
+        await _host.Services.GetRequiredService<GovernanceDashboard.Workflows.Remediation.SlaBreachService>().RunOnceAsync(Now);
+
+        await using var db = Db();
+        var latest = await db.Exposures.Where(e => e.State == ExposureState.Open).MaxAsync(e => e.Id);
+        var announced = await db.Exposures.Where(e => e.SlaBreachNotifiedAt != null).Select(e => e.Id).ToListAsync();
+        Assert.Equal(1, metrics.Exposures.Breached);
+        Assert.Equal(latest, Assert.Single(filtered.Items).Id);
+        Assert.Equal([latest], announced);
+        Assert.Equal(Now.AddMilliseconds(-1), Assert.Single(filtered.Items).SlaDeadline);
     }
 }

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GovernanceDashboard.Tests.Infrastructure;
 using GovernanceDashboard.Tests.Remediation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -27,18 +28,19 @@ public sealed class GitHubAppStub : IAsyncDisposable
     public const long AppId = 4242;
     public const long InstallationId = 77;
 
-    private readonly WebApplication _app;
     private readonly RSA _key = RSA.Create(2048);
-    private readonly ConcurrentQueue<StubRequest> _requests = new();
+    private RecordingServer _server = null!;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _issued = new();
     private readonly List<JsonObject> _alerts = [];
     private int _tokens;
 
-    private GitHubAppStub(WebApplication app) => _app = app;
+    private GitHubAppStub()
+    {
+    }
 
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _server.BaseUrl;
 
-    public IReadOnlyList<StubRequest> Requests => [.. _requests];
+    public IReadOnlyList<StubRequest> Requests => _server.Requests;
 
     /// <summary>Answers that replace the normal ones for matching requests (rate limits, outages); null: answer normally.</summary>
     public Func<StubRequest, StubAnswer?> Override { get; set; } = _ => null;
@@ -73,14 +75,8 @@ public sealed class GitHubAppStub : IAsyncDisposable
 
     public static async Task<GitHubAppStub> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var stub = new GitHubAppStub(app);
-        app.Run(stub.HandleAsync);
-        await app.StartAsync();
-        stub.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var stub = new GitHubAppStub();
+        stub._server = await RecordingServer.StartAsync(async (http, request) => stub.Override(request) ?? await stub.AnswerAsync(http, request));
         return stub;
     }
 
@@ -117,23 +113,6 @@ public sealed class GitHubAppStub : IAsyncDisposable
 
     /// <summary>A classic PAT of the test's own (ghp_ + 36 characters).</summary>
     public static string Secret(int n) => string.Create(CultureInfo.InvariantCulture, $"ghp_LiveSync{n:D6}AbCdEfGhIjKlMnOpQrSt");
-
-    private async Task HandleAsync(HttpContext http)
-    {
-        using var reader = new StreamReader(http.Request.Body);
-        var body = await reader.ReadToEndAsync();
-        var request = new StubRequest(http.Request.Method, http.Request.Path + http.Request.QueryString, http.Request.Headers.Authorization.FirstOrDefault(),
-            body, DateTimeOffset.UtcNow);
-        _requests.Enqueue(request);
-        var answer = Override(request) ?? await AnswerAsync(http, request);
-        http.Response.StatusCode = answer.Status;
-        foreach (var header in answer.Headers ?? new Dictionary<string, string>()) http.Response.Headers[header.Key] = header.Value;
-        if (answer.Body is { } text)
-        {
-            http.Response.ContentType = "application/json";
-            await http.Response.WriteAsync(text);
-        }
-    }
 
     private async Task<StubAnswer> AnswerAsync(HttpContext http, StubRequest request)
     {
@@ -232,8 +211,7 @@ public sealed class GitHubAppStub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         _key.Dispose();
     }
 }
