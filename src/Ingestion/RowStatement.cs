@@ -78,12 +78,20 @@ internal abstract class RowStatement : IDisposable
         {
             _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
             Check(raw.sqlite3_prepare_v3(_db, sql, raw.SQLITE_PREPARE_PERSISTENT, out _statement, out var tail));
-            if (!string.IsNullOrWhiteSpace(tail)) throw new ArgumentException("One statement only.", nameof(sql));
-            foreach (var name in parameters)
+            try
             {
-                var position = raw.sqlite3_bind_parameter_index(_statement, "@" + name);
-                if (position == 0) throw new ArgumentException($"The statement has no parameter @{name}.", nameof(parameters));
-                _positions["@" + name] = position;
+                if (!string.IsNullOrWhiteSpace(tail)) throw new ArgumentException("One statement only.", nameof(sql));
+                foreach (var name in parameters)
+                {
+                    var position = raw.sqlite3_bind_parameter_index(_statement, "@" + name);
+                    if (position == 0) throw new ArgumentException($"The statement has no parameter @{name}.", nameof(parameters));
+                    _positions["@" + name] = position;
+                }
+            }
+            catch
+            {
+                _statement.Dispose();
+                throw;
             }
         }
 
