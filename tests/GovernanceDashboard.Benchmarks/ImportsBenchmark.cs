@@ -76,7 +76,20 @@ public static class ImportsBenchmark
 
     private const string Usage = "imports [--records 100000,1000000] [--other-formats 100000] [--repeat N] [--seed N] [--keep] [--floor-pragmas SQL]";
 
-    private sealed record Row(string Format, int Size, long FileBytes, RunResult Real, RunResult Floor, IReadOnlyList<double> Ratios);
+    /// <summary>One file's figures: the pair with the median wall ratio, and every run's wall and cpu ratios (whose medians
+    /// are printed: under a moving load each is the steadier figure of its kind).</summary>
+    private sealed record Row(string Format, int Size, long FileBytes, RunResult Real, RunResult Floor, IReadOnlyList<double> Ratios, IReadOnlyList<double> CpuRatios)
+    {
+        public double WallMedian => Median(Ratios);
+        public double CpuMedian => Median(CpuRatios);
+        public double PeakMedianMb { get; init; }
+    }
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
 
     private sealed record Options(List<int> Sizes, int OtherFormatRecords, int Repeat, int Seed, bool Keep, string? FloorPragmas);
 
@@ -102,8 +115,12 @@ public static class ImportsBenchmark
             }
         }
         var ratios = pairs.Select(p => p.Real.Seconds / p.Floor.Seconds).ToList();
+        var cpuRatios = pairs.Select(p => p.Real.CpuSeconds / p.Floor.CpuSeconds).ToList();
         var median = pairs.OrderBy(p => p.Real.Seconds / p.Floor.Seconds).ElementAt(pairs.Count / 2);
-        return new Row(format, size, new FileInfo(file).Length, median.Real, median.Floor, ratios);
+        return new Row(format, size, new FileInfo(file).Length, median.Real, median.Floor, ratios, cpuRatios)
+        {
+            PeakMedianMb = Median(pairs.Select(p => Kb(p.Real.PeakRssKb)).ToList()),
+        };
     }
 
     private static void Print(List<Row> rows)
@@ -111,16 +128,19 @@ public static class ImportsBenchmark
         var table = new StringBuilder();
         table.AppendLine();
         table.AppendLine(string.Create(Invariant, $"{"format",-13}  {"records",10}  {"file MB",8}  {"run",-5}  {"seconds",8}  {"cpu s",7}  {"records/s",10}  {"peak RSS MB",11}  {"alloc MB",9}  {"store MB",8}  {"real/floor",10}  {"(cpu)",7}"));
-        foreach (var (format, size, fileBytes, real, floor, _) in rows)
+        foreach (var (format, size, fileBytes, real, floor, _, _) in rows)
         {
             table.AppendLine(string.Create(Invariant, $"{format,-13}  {size,10:N0}  {Mb(fileBytes),8:F1}  {"real",-5}  {real.Seconds,8:F2}  {real.CpuSeconds,7:F2}  {real.Records / real.Seconds,10:N0}  {Kb(real.PeakRssKb),11:F0}  {Mb(real.AllocatedBytes),9:F0}  {Mb(real.StoreBytes),8:F0}  {real.Seconds / floor.Seconds,9:F2}×  {real.CpuSeconds / floor.CpuSeconds,6:F2}×"));
             table.AppendLine(string.Create(Invariant, $"{"",-13}  {"",10}  {"",8}  {"floor",-5}  {floor.Seconds,8:F2}  {floor.CpuSeconds,7:F2}  {floor.Records / floor.Seconds,10:N0}  {Kb(floor.PeakRssKb),11:F0}  {Mb(floor.AllocatedBytes),9:F0}  {Mb(floor.StoreBytes),8:F0}"));
         }
         table.AppendLine();
-        foreach (var (format, size, _, real, floor, ratios) in rows)
+        foreach (var row in rows)
         {
+            var (format, size, _, real, floor, ratios, cpuRatios) = row;
             table.AppendLine(string.Create(Invariant,
-                $"{format} {size:N0} records (ratios of the {ratios.Count} run(s): {string.Join(", ", ratios.Select(r => r.ToString("F2", Invariant)))}), import summary: {real.TokensNew:N0} tokens new, {real.TokensSeen:N0} seen again, {real.OccurrencesNew:N0} occurrences new, "
+                $"{format} {size:N0} records, {ratios.Count} run(s): real/floor median wall {row.WallMedian:F2}× ({List(ratios)}), median cpu {row.CpuMedian:F2}× ({List(cpuRatios)}), median peak RSS {row.PeakMedianMb:F0} MB"));
+            table.AppendLine(string.Create(Invariant,
+                $"  import summary: {real.TokensNew:N0} tokens new, {real.TokensSeen:N0} seen again, {real.OccurrencesNew:N0} occurrences new, "
                 + $"{real.Duplicates:N0} duplicates, {real.Rejected:N0} rejected, {real.ExposuresOpened:N0} exposures opened"));
             var same = floor.TokensNew == real.TokensNew && floor.OccurrencesNew == real.OccurrencesNew && floor.Duplicates == real.Duplicates;
             table.AppendLine(string.Create(Invariant,
@@ -133,13 +153,16 @@ public static class ImportsBenchmark
         Console.Write(table.ToString());
     }
 
+    private static string List(IEnumerable<double> ratios) => string.Join(", ", ratios.Select(r => r.ToString("F2", Invariant)));
+
+    /// <summary>The verdict: every file's median wall and median cpu ratio within the goal, and the peak at a million records.</summary>
     private static string Goal(List<Row> rows)
     {
-        var ratios = rows.Select(r => (Label: string.Create(Invariant, $"{r.Format} {r.Size:N0}"), Ratio: r.Real.Seconds / r.Floor.Seconds)).ToList();
+        var ratios = rows.Select(r => (Label: string.Create(Invariant, $"{r.Format} {r.Size:N0}"), Ratio: Math.Max(r.WallMedian, r.CpuMedian), r.WallMedian, r.CpuMedian)).ToList();
         var ratioMet = ratios.All(r => r.Ratio <= RatioGoal);
-        var atGoalSize = rows.Where(r => r.Size == PeakGoalRecords && r.Format == "trufflehog").Select(r => (double?)Kb(r.Real.PeakRssKb)).FirstOrDefault();
+        var atGoalSize = rows.Where(r => r.Size == PeakGoalRecords && r.Format == "trufflehog").Select(r => (double?)r.PeakMedianMb).FirstOrDefault();
         var peakMet = atGoalSize < PeakGoalMb;
-        var ratioText = string.Join(", ", ratios.Select(r => string.Create(Invariant, $"{r.Ratio:F2}× {r.Label}")));
+        var ratioText = string.Join(", ", ratios.Select(r => string.Create(Invariant, $"{r.Label} wall {r.WallMedian:F2}× cpu {r.CpuMedian:F2}×")));
         var peakText = atGoalSize is { } peak ? string.Create(Invariant, $"peak {peak:F0} MB at {PeakGoalRecords:N0}") : $"peak not measured at {PeakGoalRecords:N0} records";
         var verdict = ratioMet && peakMet ? "MET" : "MISSED";
         return string.Create(Invariant, $"goal: real ≤ {RatioGoal}× floor; peak < {PeakGoalMb} MB at {PeakGoalRecords:N0} records: {verdict} ")

@@ -147,6 +147,11 @@ public class TruffleHogParserTests
     [InlineData("2024-01-02T03:04:05Z", "2024-01-02T03:04:05+00:00")]
     [InlineData("2024-01-02T03:04:05+02:00", "2024-01-02T03:04:05+02:00")]
     [InlineData("1700000000", "2023-11-14T22:13:20+00:00")]
+    // Read by position (the common shape): no offset is UTC, the first offset after a zone name counts, leap days exist.
+    [InlineData("2022-06-16 10:17:40", "2022-06-16T10:17:40+00:00")]
+    [InlineData("2022-06-16 10:17:40 PDT -0700", "2022-06-16T10:17:40-07:00")]
+    [InlineData("2022-06-16 10:17:40 +05:30", "2022-06-16T10:17:40+05:30")]
+    [InlineData("2024-02-29 23:59:59 +0000 UTC", "2024-02-29T23:59:59+00:00")]
     public void Odd_timestamps_are_read(string timestamp, string expected)
     {
         var finding = ParseText("trufflehog", Line(timestamp: timestamp)).Findings().Single();
@@ -157,6 +162,8 @@ public class TruffleHogParserTests
     [Theory]
     [InlineData("yesterday at noon")]
     [InlineData("2022-13-45 99:99:99 +0000")]
+    [InlineData("2023-02-29 10:00:00 +0000")]
+    [InlineData("2023-01-01 24:00:00 +0000")]
     [InlineData("")]
     public void Hopeless_timestamp_becomes_null_without_rejecting_the_record(string timestamp)
     {
