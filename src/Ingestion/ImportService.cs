@@ -118,7 +118,8 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         var deferred = ScanFormats.Contains(format) ? await DeferredIndexes.DropAsync(db, file.Length, ct) : null;
 
         using IFindingWriter findings = db.Database.IsNpgsql()
-            ? new Postgres.PostgresFindingWriter((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), (Npgsql.NpgsqlTransaction)tx.GetDbTransaction(), secrets, import.Id, scannedAt, now, ct: ct)
+            ? new Postgres.PostgresFindingWriter((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), (Npgsql.NpgsqlTransaction)tx.GetDbTransaction(), secrets, import.Id, scannedAt, now,
+                configuration.GetValue(Postgres.PostgresFindingWriter.BatchSetting, Postgres.PostgresFindingWriter.DefaultBatchRecords), ct)
             : new FindingWriter(db.Database.GetDbConnection(), tx.GetDbTransaction(), secrets, import.Id, scannedAt, now, postgres: false);
         var directory = new DirectoryWriter(db, request.Actor, now);
         var rejected = new List<RejectedLine>();

@@ -34,6 +34,9 @@ internal sealed class PostgresFindingWriter : IFindingWriter
     /// <summary>Records per batch: large enough that the per-batch round trips vanish, small enough to hold in memory.</summary>
     public const int DefaultBatchRecords = 8192;
 
+    /// <summary>The setting that changes it (tests use small batches to cross batch boundaries inside small files).</summary>
+    public const string BatchSetting = "Imports:PostgresBatchRecords";
+
     private static readonly string Tokens = T(nameof(GovernanceDbContext.Tokens));
     private static readonly string Occurrences = T(nameof(GovernanceDbContext.Occurrences));
     private static readonly string Exposures = T(nameof(GovernanceDbContext.Exposures));
