@@ -18,7 +18,7 @@ namespace GovernanceDashboard.Ingestion;
 /// in memory only the latest exposure of each token it touched.
 /// The SQL is plain (quoted identifiers, ON CONFLICT, RETURNING), written for SQLite and PostgreSQL alike.
 /// </remarks>
-internal sealed class FindingWriter : IDisposable
+internal sealed class FindingWriter : IFindingWriter
 {
     private readonly SecretProtector _secrets;
     private readonly int _importId;
@@ -52,17 +52,7 @@ internal sealed class FindingWriter : IDisposable
                 {C(nameof(Token.WriteCapability))}, {C(nameof(Token.OwnerSource))}, {C(nameof(Token.Status))}, {C(nameof(Token.FirstSeenAt))}, {C(nameof(Token.LastSeenAt))}, {C(nameof(Token.ExpiresAt))}, {C(nameof(Token.CreatedImportId))})
             VALUES (@identity, @identified, @mask, @platform, @kind, @detector, @account, @orgs, @scopes, @role, @write, '{nameof(OwnerSource.None)}', '{nameof(TokenStatus.Exposed)}', @seen, @seen, @expires, @import)
             ON CONFLICT ({C(nameof(Token.Identity))}) DO UPDATE SET
-                {C(nameof(Token.FirstSeenAt))} = {least}({tokens}.{C(nameof(Token.FirstSeenAt))}, excluded.{C(nameof(Token.FirstSeenAt))}),
-                {C(nameof(Token.LastSeenAt))} = {greatest}({tokens}.{C(nameof(Token.LastSeenAt))}, excluded.{C(nameof(Token.LastSeenAt))}),
-                {C(nameof(Token.Platform))} = CASE WHEN {tokens}.{C(nameof(Token.Platform))} = '{nameof(TokenPlatform.Other)}' THEN excluded.{C(nameof(Token.Platform))} ELSE {tokens}.{C(nameof(Token.Platform))} END,
-                {C(nameof(Token.Kind))} = CASE WHEN {tokens}.{C(nameof(Token.Kind))} = '{nameof(TokenKind.Other)}' THEN excluded.{C(nameof(Token.Kind))} ELSE {tokens}.{C(nameof(Token.Kind))} END,
-                {C(nameof(Token.Detector))} = COALESCE({tokens}.{C(nameof(Token.Detector))}, excluded.{C(nameof(Token.Detector))}),
-                {C(nameof(Token.Account))} = COALESCE(excluded.{C(nameof(Token.Account))}, {tokens}.{C(nameof(Token.Account))}),
-                {C(nameof(Token.Organizations))} = COALESCE(excluded.{C(nameof(Token.Organizations))}, {tokens}.{C(nameof(Token.Organizations))}),
-                {C(nameof(Token.Scopes))} = COALESCE(excluded.{C(nameof(Token.Scopes))}, {tokens}.{C(nameof(Token.Scopes))}),
-                {C(nameof(Token.Role))} = COALESCE(excluded.{C(nameof(Token.Role))}, {tokens}.{C(nameof(Token.Role))}),
-                {C(nameof(Token.WriteCapability))} = CASE WHEN excluded.{C(nameof(Token.WriteCapability))} = '{nameof(WriteCapability.Unknown)}' THEN {tokens}.{C(nameof(Token.WriteCapability))} ELSE excluded.{C(nameof(Token.WriteCapability))} END,
-                {C(nameof(Token.ExpiresAt))} = COALESCE(excluded.{C(nameof(Token.ExpiresAt))}, {tokens}.{C(nameof(Token.ExpiresAt))})
+            {TokenMergeRule.SetSql(tokens, "excluded", least, greatest)}
             RETURNING {C(nameof(Token.Id))}, {C(nameof(Token.CreatedImportId))}, {C(nameof(Token.RevokedAt))}, {C(nameof(Token.WriteCapability))}
             """, "identity", "identified", "mask", "platform", "kind", "detector", "account", "orgs", "scopes", "role", "write", "seen", "expires", "import");
 

@@ -117,7 +117,10 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         var exposureFloor = await AutomaticRevocation.ExposureFloorAsync(db, ct);
         var deferred = ScanFormats.Contains(format) ? await DeferredIndexes.DropAsync(db, file.Length, ct) : null;
 
-        using var findings = new FindingWriter(db.Database.GetDbConnection(), tx.GetDbTransaction(), secrets, import.Id, scannedAt, now, db.Database.IsNpgsql());
+        using IFindingWriter findings = db.Database.IsNpgsql()
+            ? new Postgres.PostgresFindingWriter((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), (Npgsql.NpgsqlTransaction)tx.GetDbTransaction(), secrets, import.Id, scannedAt, now,
+                configuration.GetValue(Postgres.PostgresFindingWriter.BatchSetting, Postgres.PostgresFindingWriter.DefaultBatchRecords), ct)
+            : new FindingWriter(db.Database.GetDbConnection(), tx.GetDbTransaction(), secrets, import.Id, scannedAt, now, postgres: false);
         var directory = new DirectoryWriter(db, request.Actor, now);
         var rejected = new List<RejectedLine>();
         var rejectedCount = 0;
@@ -148,6 +151,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
             }
             if (records % ProgressEveryRecords == 0) progress?.Report(new ImportProgress(file.Position, file.Length, records));
         }
+        findings.Complete();
         // Results that are not secret findings were never candidates: the share of rejections is of the findings.
         if (rejectedCount * 2 > records - notSecret)
             throw new ImportRejectedException(format,

@@ -12,13 +12,20 @@ public sealed class KeyStore
         Directory = Path.GetFullPath(configuration["Secrets:KeyDirectory"] ?? "keys", environment.ContentRootPath);
         System.IO.Directory.CreateDirectory(Directory);
         IdentityKey = LoadOrCreate(Path.Combine(Directory, "token-identity.key"));
+        // Instances that share the key folder must not share these: each empties its spool and replays its queue on start.
+        InstanceDirectory = configuration["Instance:Directory"] is { Length: > 0 } own
+            ? Path.GetFullPath(own, environment.ContentRootPath)
+            : Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Directory)) ?? Directory;
     }
 
     public string Directory { get; }
 
-    /// <summary>A folder beside the key directory (its sibling), for the service's private working files (spool, queue).</summary>
-    public string SiblingDirectory(string name) =>
-        Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Directory)) ?? Directory, name);
+    /// <summary>This instance's own folder for its private working files (<c>Instance:Directory</c>; by default the key
+    /// directory's parent).</summary>
+    public string InstanceDirectory { get; }
+
+    /// <summary>A folder in <see cref="InstanceDirectory"/> for the service's private working files (spool, queue).</summary>
+    public string SiblingDirectory(string name) => Path.Combine(InstanceDirectory, name);
 
     /// <summary>The HMAC key that names tokens; created on first start, 32 random bytes.</summary>
     internal byte[] IdentityKey { get; }

@@ -22,7 +22,7 @@ public static class ImportRun
             EnvironmentName = Environments.Production,
         });
         // GOVERNANCE_BENCH_POSTGRES (a server's connection string): the same run on a fresh PostgreSQL database instead.
-        var postgres = Environment.GetEnvironmentVariable("GOVERNANCE_BENCH_POSTGRES") is { Length: > 0 } server ? await CreateDatabaseAsync(server) : null;
+        var postgres = Environment.GetEnvironmentVariable("GOVERNANCE_BENCH_POSTGRES") is { Length: > 0 } server ? await PostgresServerCpu.CreateDatabaseAsync(server, "gd_bench_") : null;
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Governance"] = postgres ?? $"Data Source={database}",
@@ -37,6 +37,7 @@ public static class ImportRun
         await host.Services.MigrateGovernanceStoreAsync();
         var imports = host.Services.GetRequiredService<ImportService>();
 
+        var serverCpu = postgres is null ? null : await PostgresServerCpu.StartAsync(postgres);
         var meter = new RunMeter();
         var summary = await imports.ImportFileAsync(file, new ImportRequest(Path.GetFileName(file), Format: null, ScannedAt: null, Actor: "benchmark@example.com"));
         var result = meter.Complete(new RunResult
@@ -49,19 +50,14 @@ public static class ImportRun
             Rejected = summary.Records - summary.OccurrencesNew - summary.Duplicates,
             ExposuresOpened = summary.ExposuresOpened,
         }, database, database + "-wal");
+        if (postgres is not null)
+        {
+            // The server's share (its processes' CPU during the import) and the database's size; then the database goes.
+            result = result with { ServerCpuSeconds = serverCpu!.Seconds(), StoreBytes = await PostgresServerCpu.DatabaseBytesAsync(postgres) };
+            host.Dispose();
+            await PostgresServerCpu.DropDatabaseAsync(Environment.GetEnvironmentVariable("GOVERNANCE_BENCH_POSTGRES")!, postgres);
+        }
         Console.WriteLine(result.ToLine());
         return 0;
-    }
-
-    private static async Task<string> CreateDatabaseAsync(string server)
-    {
-        var name = "gd_bench_" + Guid.NewGuid().ToString("N")[..8];
-        await using (var connection = new Npgsql.NpgsqlConnection(server))
-        {
-            await connection.OpenAsync();
-            await using var command = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await command.ExecuteNonQueryAsync();
-        }
-        return new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
     }
 }

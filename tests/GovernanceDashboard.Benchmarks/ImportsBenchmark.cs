@@ -169,7 +169,10 @@ public static class ImportsBenchmark
             + $"(ratio {(ratioMet ? "met" : "missed")}: {ratioText}; {(atGoalSize is null ? peakText : $"{peakText} {(peakMet ? "met" : "missed")}")})";
     }
 
-    private static async Task<RunResult> RunChildAsync(string verb, string file, string workDirectory, string? extra = null)
+    /// <summary>Runs one measured child process (<c>run-import</c>, <c>run-floor</c>); <paramref name="environment"/> sets or (null)
+    /// removes variables for it, e.g. <c>GOVERNANCE_BENCH_POSTGRES</c>.</summary>
+    internal static async Task<RunResult> RunChildAsync(string verb, string file, string workDirectory, string? extra = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!)
         {
@@ -177,6 +180,11 @@ public static class ImportsBenchmark
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
         // Under "dotnet program.dll" the process is the host: hand it the program again.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
         start.ArgumentList.Add(verb);
@@ -259,14 +267,14 @@ public static class ImportsBenchmark
     private static bool TryCount(string text, int least, out int count) =>
         int.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, Invariant, out count) && count >= least;
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static double Mb(long bytes) => bytes / (1024.0 * 1024.0);
+    internal static double Mb(long bytes) => bytes / (1024.0 * 1024.0);
 
-    private static double Kb(long kib) => kib / 1024.0;
+    internal static double Kb(long kib) => kib / 1024.0;
 
-    private static void Delete(string directory)
+    internal static void Delete(string directory)
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try

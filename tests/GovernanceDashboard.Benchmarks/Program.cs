@@ -7,6 +7,7 @@ return args switch
     ["metrics", .. var rest] => await MetricsBenchmark.RunAsync(rest),
     ["revocations", .. var rest] => await RevocationBenchmark.RunAsync(rest),
     ["webhooks", .. var rest] => await WebhookBenchmark.RunAsync(rest),
+    ["postgres", .. var rest] => await PostgresBenchmark.RunAsync(rest),
     ["run-import", var file, var workDirectory] => await ImportRun.RunAsync(file, workDirectory),
     ["run-floor", var file, var workDirectory, .. var pragmas] => await FloorRun.RunAsync(file, workDirectory, pragmas is [var p] ? p : null),
     ["generate", var file, var records, .. var more] => await GenerateAsync(file, int.Parse(records, System.Globalization.CultureInfo.InvariantCulture),
@@ -28,6 +29,7 @@ static async Task<int> UsageAsync()
                ... -- metrics [--tokens 1000000] [--store DIR] [--no-browser] [--delete]   (metrics object, grid pages, Overview render on a large store)
                ... -- revocations [--exposures 10000]   (commit → last automatic revocation request at a stub platform)
                ... -- webhooks [--deliveries 100]       (GitHub webhook sent → its automatic revocation request at a stub, median)
+               ... -- postgres [--records 100000,1000000] [--tokens 1000000] [--sqlite-store DIR] [--keep]   (GOVERNANCE_BENCH_POSTGRES set: imports on PostgreSQL vs SQLite vs floor; metrics and grid on PostgreSQL)
                ... -- generate FILE RECORDS [SEED]     (writes a TruffleHog v3 JSON-lines file only)
         """);
     return 1;

@@ -40,6 +40,9 @@ public sealed record RunResult
     /// <summary>Size of the database file and its WAL after the run.</summary>
     public long StoreBytes { get; init; }
 
+    /// <summary>PostgreSQL runs: CPU seconds of the database server's processes during the run (the import's other half).</summary>
+    public double ServerCpuSeconds { get; init; }
+
     public string ToLine() => LinePrefix + JsonSerializer.Serialize(this);
 
     public static RunResult? FromOutput(string output)
