@@ -208,6 +208,34 @@ public class OrgSyncTests
     }
 
     [Fact]
+    public async Task A_sync_cut_short_by_a_rate_limit_or_a_bad_page_writes_nothing_records_why_and_the_next_sync_takes_everything()
+    {
+        await using var s = await StartAsync();
+        for (var n = 1; n <= 150; n++) s.Stub.PutPat(Org, GitHubAppStub.Pat(40_000 + n, 800 + n, "dev1", $"t{n}", Read));
+        var reset = s.Clock.GetUtcNow().AddMinutes(7).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        s.Stub.Override = r => r.Path.Contains("personal-access-tokens?", StringComparison.Ordinal) && r.Path.Contains("page=2", StringComparison.Ordinal)
+            ? new GovernanceDashboard.Tests.Remediation.StubAnswer(403, """{"message":"API rate limit exceeded"}""",
+                new Dictionary<string, string> { ["x-ratelimit-remaining"] = "0", ["x-ratelimit-reset"] = reset })
+            : null;
+        var limited = await Assert.ThrowsAsync<GovernanceDashboard.Platforms.GitHubApp.GitHubRateLimitedException>(() => s.Get<GitHubOrgSync>().SyncAsync());
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(long.Parse(reset, CultureInfo.InvariantCulture)), limited.RetryAt);
+        await using (var db = s.Db())
+        {
+            Assert.Equal((0, 0), (await db.Tokens.CountAsync(), await db.GitHubOrgTokens.CountAsync()));
+            Assert.Contains("rate limit", (await db.GitHubOrgSyncStates.SingleAsync()).LastError, StringComparison.OrdinalIgnoreCase);
+        }
+
+        s.Stub.Override = r => r.Path.Contains("personal-access-tokens?", StringComparison.Ordinal) ? new GovernanceDashboard.Tests.Remediation.StubAnswer(200, """{"not":"a list"}""") : null;
+        await Assert.ThrowsAsync<JsonException>(() => s.Get<GitHubOrgSync>().SyncAsync());
+        await using (var db = s.Db()) Assert.Equal(0, await db.Tokens.CountAsync());
+
+        s.Stub.Override = _ => null;
+        var synced = Assert.Single(await s.Get<GitHubOrgSync>().SyncAsync());
+        Assert.Equal((2, 150), (synced.Tokens.Pages, synced.New));
+        await using (var db = s.Db()) Assert.Null((await db.GitHubOrgSyncStates.SingleAsync()).LastError);
+    }
+
+    [Fact]
     public async Task A_write_request_for_a_critical_organisation_needs_two_approvers_and_reaches_GitHub_as_approve_once_across_restarts()
     {
         await using var s = await StartAsync();
