@@ -26,12 +26,12 @@ public static class PeopleCsvParser
     }
 
     /// <summary>The <c>github_login</c> column, when present: "" for an empty cell (the login is cleared), null without the column
-    /// (logins stay as they are). GitHub's logins are letters, digits and single hyphens, at most 39 characters; kept lower-cased.</summary>
+    /// (logins stay as they are). A login is checked by the rule the GitHub sync applies to GitHub's own (<see cref="Sync.SyncOptions.IsValidOwner"/>); kept lower-cased.</summary>
     private static ParsedItem WithLogin(ParsedItem item, CsvTable.Row row, int line, bool hasLogin)
     {
         if (!hasLogin || item is not PersonRow person) return item;
         var login = row["github_login"]?.Trim() ?? "";
-        if (login.Length > 39 || !login.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+        if (login.Length > 0 && !Sync.SyncOptions.IsValidOwner(login))
             return new RejectedRecord(line, $"github_login is {CsvValues.Quote(row["github_login"])}; expected a GitHub login (letters, digits, hyphens)");
         return person with { GitHubLogin = login.ToLowerInvariant() };
     }

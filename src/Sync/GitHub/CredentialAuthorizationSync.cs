@@ -48,7 +48,8 @@ public sealed class CredentialAuthorizationSync(OrgTokenReader reader, IDbContex
             }
             row.Login = item.Login;
             row.CredentialType = item.CredentialType;
-            row.Scopes = string.Join(',', item.Scopes);
+            var scopes = string.Join(',', item.Scopes);
+            row.Scopes = scopes.Length > 1000 ? scopes[..1000] : scopes;
             row.AuthorizedAt = item.AuthorizedAt;
             row.AccessedAt = item.AccessedAt;
             row.LastSyncedAt = now;

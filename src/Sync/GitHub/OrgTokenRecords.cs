@@ -37,21 +37,21 @@ public static class OrgTokenRecords
     /// <exception cref="JsonException">the page is not a JSON array</exception>
     public static (List<PatRecord> Items, int Skipped) Tokens(JsonElement page) => Items(page, item =>
         Long(item, "id") is { } id && Long(item, "token_id") is { } tokenId && Login(item) is { } login
-            ? new PatRecord(id, tokenId, login, Text(item, "token_name"), Permissions(item), Text(item, "repository_selection"), Time(item, "access_granted_at"),
+            ? new PatRecord(id, tokenId, login, Text(item, "token_name", 200), Permissions(item), Selection(item), Time(item, "access_granted_at"),
                 Time(item, "token_expires_at"), item.TryGetProperty("token_expired", out var e) && e.ValueKind == JsonValueKind.True, Time(item, "token_last_used_at"))
             : null);
 
     /// <exception cref="JsonException">the page is not a JSON array</exception>
     public static (List<PatRequestRecord> Items, int Skipped) Requests(JsonElement page) => Items(page, item =>
         Long(item, "id") is { } id && Long(item, "token_id") is { } tokenId && Login(item) is { } login
-            ? new PatRequestRecord(id, tokenId, login, Text(item, "token_name"), Permissions(item), Text(item, "repository_selection"), Text(item, "reason"),
+            ? new PatRequestRecord(id, tokenId, login, Text(item, "token_name", 200), Permissions(item), Selection(item), Text(item, "reason", 1024),
                 Time(item, "created_at"), Time(item, "token_expires_at"), Time(item, "token_last_used_at"))
             : null);
 
     /// <exception cref="JsonException">the page is not a JSON array</exception>
     public static (List<CredentialAuthorizationRecord> Items, int Skipped) CredentialAuthorizations(JsonElement page) => Items(page, item =>
-        Long(item, "credential_id") is { } id && Text(item, "login") is { } login
-            ? new CredentialAuthorizationRecord(id, login.ToLowerInvariant(), Text(item, "credential_type"), Text(item, "token_last_eight"),
+        Long(item, "credential_id") is { } id && Text(item, "login") is { } login && SyncOptions.IsValidOwner(login)
+            ? new CredentialAuthorizationRecord(id, login.ToLowerInvariant(), Text(item, "credential_type", 64), Text(item, "token_last_eight", 8),
                 item.TryGetProperty("scopes", out var s) && s.ValueKind == JsonValueKind.Array
                     ? [.. s.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!)] : [],
                 Time(item, "credential_authorized_at"), Time(item, "credential_accessed_at"))
@@ -86,14 +86,26 @@ public static class OrgTokenRecords
         return new PatPermissions(categories);
     }
 
+    /// <summary>The owner's login, lower-cased; one GitHub would not give (the owner rule of <see cref="SyncOptions.IsValidOwner"/>) skips the item.</summary>
     private static string? Login(JsonElement item) =>
-        item.TryGetProperty("owner", out var owner) && owner.ValueKind == JsonValueKind.Object && Text(owner, "login") is { } login ? login.ToLowerInvariant() : null;
+        item.TryGetProperty("owner", out var owner) && owner.ValueKind == JsonValueKind.Object && Text(owner, "login") is { } login && SyncOptions.IsValidOwner(login)
+            ? login.ToLowerInvariant() : null;
+
+    /// <summary>none, all or subset; anything else is not kept.</summary>
+    private static string? Selection(JsonElement item) => Text(item, "repository_selection") switch
+    {
+        "none" => "none",
+        "all" => "all",
+        "subset" => "subset",
+        _ => null,
+    };
 
     private static long? Long(JsonElement item, string name) =>
         item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
 
-    private static string? Text(JsonElement item, string name) =>
-        item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;
+    /// <summary>A string field, cut to <paramref name="max"/> characters (the column's width: GitHub's text never fails a save).</summary>
+    private static string? Text(JsonElement item, string name, int max = 1000) =>
+        item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? (s.Length > max ? s[..max] : s) : null;
 
     private static DateTimeOffset? Time(JsonElement item, string name) =>
         item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.TryGetDateTimeOffset(out var t) ? t : null;
