@@ -28,8 +28,8 @@ public static class CommandLine
             Opt("--exposure", "ID", "the exposure's id", required: true), Json(), As()),
         Verb("validate", "checks a token against its platform", ValidateVerb.RunAsync,
             Opt("--token", "ID", "the token's id", required: true), Json(), As()),
-        Verb("sync", "pulls GitHub's secret scanning alerts now", SyncVerb.RunAsync,
-            Arg("alerts", "what to sync", "alerts"), Opt("--org", "NAME", "one organisation (default: every configured one)"), Json()),
+        Verb("sync", "pulls GitHub's secret scanning alerts, or syncs its organisations' tokens, now", SyncVerb.RunAsync,
+            Arg("what", "alerts (secret scanning alerts) or github (fine-grained PATs, PAT requests, credential authorisations)", "alerts", "github"), Opt("--org", "NAME", "one organisation (default: every configured one)"), Json()),
     ];
 
     /// <summary>Anything but settings (which start with "--") is a command: a verb, --help, or a mistake that must not start the dashboard.</summary>

@@ -34,6 +34,10 @@ public class GovernanceDbContext(DbContextOptions<GovernanceDbContext> options) 
     public DbSet<RevocationCall> RevocationCalls => Set<RevocationCall>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<GitHubSyncState> GitHubSyncStates => Set<GitHubSyncState>();
+    public DbSet<GitHubOrgToken> GitHubOrgTokens => Set<GitHubOrgToken>();
+    public DbSet<GitHubPatRequest> GitHubPatRequests => Set<GitHubPatRequest>();
+    public DbSet<GitHubCredentialAuthorization> GitHubCredentialAuthorizations => Set<GitHubCredentialAuthorization>();
+    public DbSet<GitHubOrgSyncState> GitHubOrgSyncStates => Set<GitHubOrgSyncState>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -12,6 +12,9 @@ public class Person
     public Roles Roles { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>The person's GitHub login (people CSV <c>github_login</c>), lower-cased: owns the fine-grained PATs GitHub lists under it.</summary>
+    public string? GitHubLogin { get; set; }
+
     /// <summary>Changes whenever the person's roles, activity or team change (the store assigns a new one on save), so a
     /// session signed in before such a change is recognised as stale and ended.</summary>
     public string SecurityStamp { get; set; } = NewSecurityStamp();

@@ -26,7 +26,7 @@ public static class ImportFormats
         Gitleaks => "gitleaks (Gitleaks v8 --report-format json: a JSON array of findings)",
         GitHubAlerts => "github-alerts (GitHub secret scanning alerts REST response: a JSON array)",
         Sarif => "sarif (SARIF 2.1.0: an object with \"version\" and \"runs\")",
-        PeopleCsv => "people-csv (CSV with header email,display_name,team,manager_email,active[,roles])",
+        PeopleCsv => "people-csv (CSV with header email,display_name,team,manager_email,active[,roles][,github_login])",
         OwnersCsv => "owners-csv (CSV with header platform,account,owner_email)",
         NoFindings => "no-findings (an empty JSON array: a report that found nothing)",
         _ => "one of " + string.Join(", ", All),

@@ -59,7 +59,8 @@ public sealed record Finding(int Line) : ParsedItem(Line)
 }
 
 /// <summary>A people-csv row; <paramref name="Roles"/> is null when the file has no roles column (roles are left as they are).</summary>
-public sealed record PersonRow(int Line, string Email, string DisplayName, string? Team, string? ManagerEmail, bool Active, Roles? Roles) : ParsedItem(Line);
+public sealed record PersonRow(int Line, string Email, string DisplayName, string? Team, string? ManagerEmail, bool Active, Roles? Roles,
+    string? GitHubLogin = null) : ParsedItem(Line);
 
 /// <summary>An owners-csv row.</summary>
 public sealed record OwnershipRow(int Line, TokenPlatform Platform, string Account, string OwnerEmail) : ParsedItem(Line);

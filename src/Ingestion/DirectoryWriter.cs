@@ -33,7 +33,7 @@ internal sealed class DirectoryWriter(GovernanceDbContext db, string actor, Date
         else
         {
             PeopleUpdated += person.DisplayName != row.DisplayName || person.Team != row.Team || person.ManagerEmail != row.ManagerEmail
-                || person.Active != row.Active || person.Roles != roles ? 1 : 0;
+                || person.Active != row.Active || person.Roles != roles || (row.GitHubLogin is { } l && (person.GitHubLogin ?? "") != l) ? 1 : 0;
         }
         // Role grants and departures matter to an auditor one by one; the rest is in the import's own event.
         if (person.Roles != roles && person.Id != 0)
@@ -45,6 +45,8 @@ internal sealed class DirectoryWriter(GovernanceDbContext db, string actor, Date
         person.ManagerEmail = row.ManagerEmail;
         person.Active = row.Active;
         person.Roles = roles;
+        // No github_login column: the login stays; an empty cell clears it.
+        if (row.GitHubLogin is { } login) person.GitHubLogin = login.Length == 0 ? null : login;
     }
 
     /// <summary>Throws when the rows written so far leave the directory without the active Admin it had: the import is

@@ -36,7 +36,20 @@ public sealed record TokenFilter
 /// <summary>One row of the inventory: masks only, never secrets.</summary>
 public sealed record TokenRow(int Id, string Mask, TokenPlatform Platform, TokenKind Kind, TokenStatus Status, string? Owner,
     bool OwnerActive, string? SuggestedOwner, WriteCapability WriteCapability, string? Account, string? Organizations,
-    DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, bool Identified, string? OwnerName = null, string? SuggestedOwnerName = null);
+    DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, bool Identified, string? OwnerName = null, string? SuggestedOwnerName = null,
+    string Source = TokenSources.Leak);
+
+/// <summary>Where a token came from: a leak (scanner findings, GitHub's alerts), a GitHub organisation's token list, or both (a leaked
+/// classic token linked to the organisation's credential authorisation).</summary>
+public static class TokenSources
+{
+    public const string Leak = "leak";
+    public const string GitHubOrg = "github-org";
+    public const string Both = "both";
+
+    /// <summary>Identities of tokens named by GitHub's token id (never a secret's): see OrgTokenNames.Identity.</summary>
+    public const string GitHubOrgIdentityPrefix = "g:";
+}
 
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
 
@@ -85,7 +98,9 @@ public sealed class TokenInventory(GovernanceFacts facts, IDbContextFactory<Gove
             .Select(t => new TokenRow(t.Id, t.Mask, t.Platform, t.Kind, t.Status, t.Owner != null ? t.Owner.Email : null,
                 t.Owner != null && t.Owner.Active, t.SuggestedOwner != null ? t.SuggestedOwner.Email : null, t.WriteCapability,
                 t.Account, t.Organizations, t.FirstSeenAt, t.LastSeenAt, t.Identified,
-                t.Owner != null ? t.Owner.DisplayName : null, t.SuggestedOwner != null ? t.SuggestedOwner.DisplayName : null))
+                t.Owner != null ? t.Owner.DisplayName : null, t.SuggestedOwner != null ? t.SuggestedOwner.DisplayName : null,
+                t.Identity.StartsWith(TokenSources.GitHubOrgIdentityPrefix) ? TokenSources.GitHubOrg
+                    : db.GitHubCredentialAuthorizations.Any(a => a.TokenId == t.Id) ? TokenSources.Both : TokenSources.Leak))
             .ToDictionaryAsync(r => r.Id, ct);
         // In the page's order; a token deleted since the selection is left out.
         return page.Where(p => rows.ContainsKey(p.Id)).Select(p => rows[p.Id] with { Status = p.Status }).ToList();

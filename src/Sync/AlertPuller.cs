@@ -87,7 +87,7 @@ public sealed class AlertPuller(GitHubAppConnection gitHub, AlertIngestion inges
                     closed += summary.ExposuresClosed;
                 }
                 // Sorted by update, newest first: a page reaching the mark ends the pull.
-                next = page.ReachedMark || page.Read == 0 ? null : NextPage(response);
+                next = page.ReachedMark || page.Read == 0 ? null : gitHub.NextPage(response);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -141,22 +141,6 @@ public sealed class AlertPuller(GitHubAppConnection gitHub, AlertIngestion inges
         {
             CryptographicOperations.ZeroMemory(body);
         }
-    }
-
-    /// <summary>The Link header's rel="next", only on the configured API host (the installation token goes nowhere else).</summary>
-    private Uri? NextPage(HttpResponseMessage response)
-    {
-        if (!response.Headers.TryGetValues("Link", out var values)) return null;
-        foreach (var part in string.Join(',', values).Split(','))
-        {
-            var pieces = part.Split(';', StringSplitOptions.TrimEntries);
-            if (pieces.Length < 2 || !pieces.Skip(1).Any(p => p.Replace(" ", "", StringComparison.Ordinal) is "rel=\"next\"" or "rel=next")) continue;
-            var target = pieces[0].Trim('<', '>', ' ');
-            if (!Uri.TryCreate(target, UriKind.Absolute, out var uri)) return null;
-            if (!gitHub.SameOrigin(uri)) throw new HttpRequestException("GitHub's next page points to another host; the pull stopped.");
-            return uri;
-        }
-        return null;
     }
 
     private async Task<DateTimeOffset?> HighWaterMarkAsync(string org, CancellationToken ct)

@@ -1,4 +1,5 @@
 using GovernanceDashboard.Platforms.GitHubApp;
+using GovernanceDashboard.Sync.GitHub;
 using GovernanceDashboard.Workflows;
 
 namespace GovernanceDashboard.Sync;
@@ -16,6 +17,7 @@ public static class SyncRegistration
         builder.Services.AddSingleton<WebhookReceiver>();
         builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddSingleton<SyncStatus>();
+        builder.AddGitHubOrgSync();
         return builder;
     }
 
@@ -24,6 +26,7 @@ public static class SyncRegistration
         // Deliveries are queued in the store by whichever instance GitHub reached; the leading instance works them off and pulls.
         builder.Services.AddLedHostedService<DeliveryWorker>();
         builder.Services.AddLedHostedService<PullScheduler>();
+        builder.AddGitHubOrgSyncWorker();
         return builder;
     }
 }

@@ -16,6 +16,8 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         builder.Property(p => p.ManagerEmail).HasMaxLength(320);
         builder.Property(p => p.Roles).HasConversion<int>();
         builder.Property(p => p.SecurityStamp).HasMaxLength(64);
+        builder.Property(p => p.GitHubLogin).HasMaxLength(100);
+        builder.HasIndex(p => p.GitHubLogin);
         builder.Ignore(p => p.IsActiveAdmin);
     }
 }

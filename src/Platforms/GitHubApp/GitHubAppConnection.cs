@@ -111,6 +111,25 @@ public sealed class GitHubAppConnection(IHttpClientFactory httpFactory, IOptions
     /// <summary>True when <paramref name="uri"/> (a Link header's next page) is on the configured API host, so the token may go there.</summary>
     public bool SameOrigin(Uri uri) => httpFactory.CreateClient(HttpClientName).BaseAddress is { } b && Uri.Compare(uri, b, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
+    /// <summary>The Link header's rel="next", only on the configured API host (the installation token goes nowhere else): every paged
+    /// list of GitHub (alerts, an organisation's tokens and requests) is followed by this one rule.</summary>
+    /// <exception cref="HttpRequestException">the next page points to another host</exception>
+    public Uri? NextPage(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (!response.Headers.TryGetValues("Link", out var values)) return null;
+        foreach (var part in string.Join(',', values).Split(','))
+        {
+            var pieces = part.Split(';', StringSplitOptions.TrimEntries);
+            if (pieces.Length < 2 || !pieces.Skip(1).Any(p => p.Replace(" ", "", StringComparison.Ordinal) is "rel=\"next\"" or "rel=next")) continue;
+            var target = pieces[0].Trim('<', '>', ' ');
+            if (!Uri.TryCreate(target, UriKind.Absolute, out var uri)) return null;
+            if (!SameOrigin(uri)) throw new HttpRequestException("GitHub's next page points to another host; the pull stopped.");
+            return uri;
+        }
+        return null;
+    }
+
     /// <summary>GitHub's reason for an error answer: the "message" of its JSON body (cut short), or the status.</summary>
     public static async Task<string> ReasonAsync(HttpResponseMessage response, CancellationToken ct)
     {

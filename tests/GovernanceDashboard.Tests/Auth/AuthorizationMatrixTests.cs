@@ -97,6 +97,10 @@ public class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixApp app) : 
         ["POST /api/exposures/revoke"] = ("LDADDA", null),
         // GitHub's alerts pulled now: Admin only (the GitHub App is not configured here: 422, past authorisation).
         ["POST /api/sync/alerts"] = ("LDDDDA", null),
+        // GitHub's organisation sync now: Admin only (not configured here: 422, past authorisation).
+        ["POST /api/sync/github"] = ("LDDDDA", null),
+        // Revoking a synced PAT's organisation access: Analysts and Admins ({token} is not synced here: 404, past authorisation).
+        ["POST /api/tokens/{id:int}/github-access/revoke"] = ("LDADDA", "/api/tokens/{token}/github-access/revoke"),
         // GitHub's webhook: anonymous, authenticated by its signature alone, so a session or an API key counts for nothing and
         // every caller without a valid X-Hub-Signature-256 gets 401 (SyncWebhookTests checks a signed delivery is taken).
         ["POST /api/webhooks/github"] = ("LLLLLL", null),

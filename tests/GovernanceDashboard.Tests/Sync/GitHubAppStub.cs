@@ -22,7 +22,9 @@ namespace GovernanceDashboard.Tests.Sync;
 /// <summary>A real Kestrel server on 127.0.0.1 standing in for GitHub's REST API as a GitHub App sees it: it holds the app's key pair
 /// (the private half is written where the dashboard reads it), verifies every app JWT with the public half, issues installation
 /// tokens, serves an organisation's secret scanning alerts (paged by <c>per_page</c>/<c>page</c> with a Link header, newest update
-/// first), single alerts, and takes credential revocations. Every request is recorded.</summary>
+/// first), single alerts, and takes credential revocations; for the organisation sync, an organisation's fine-grained PATs (and the
+/// repositories of those limited to a subset), its PAT requests (taking approve / deny decisions once), PAT access revocations and,
+/// for a SAML SSO organisation, its credential authorisations. Every request is recorded.</summary>
 public sealed class GitHubAppStub : IAsyncDisposable
 {
     public const long AppId = 4242;
@@ -32,6 +34,12 @@ public sealed class GitHubAppStub : IAsyncDisposable
     private RecordingServer _server = null!;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _issued = new();
     private readonly List<JsonObject> _alerts = [];
+    private readonly Dictionary<string, List<JsonObject>> _pats = [];
+    private readonly Dictionary<long, string[]> _repositories = [];
+    private readonly Dictionary<string, List<JsonObject>> _patRequests = [];
+    private readonly Dictionary<string, List<JsonObject>> _credentialAuthorizations = [];
+    private readonly ConcurrentQueue<StubDecision> _decisions = new();
+    private readonly ConcurrentQueue<(string Org, long PatId)> _revocations = new();
     private int _tokens;
 
     private GitHubAppStub()
@@ -90,6 +98,102 @@ public sealed class GitHubAppStub : IAsyncDisposable
         }
     }
 
+    /// <summary>The decisions GitHub took (a request decided once; a second decision is refused with 422 and not listed here).</summary>
+    public IReadOnlyList<StubDecision> Decisions => [.. _decisions];
+
+    /// <summary>The PAT grants whose organisation access was revoked.</summary>
+    public IReadOnlyList<(string Org, long PatId)> Revocations => [.. _revocations];
+
+    /// <summary>Adds (or replaces, by token id) a fine-grained PAT with access to <paramref name="org"/>; a "subset" one gets its repositories.</summary>
+    public void PutPat(string org, JsonObject pat, params string[] repositories)
+    {
+        lock (_alerts)
+        {
+            var list = _pats.TryGetValue(org, out var l) ? l : _pats[org] = [];
+            list.RemoveAll(p => (long)p["token_id"]! == (long)pat["token_id"]!);
+            list.Add(pat);
+            _repositories[(long)pat["id"]!] = repositories;
+        }
+    }
+
+    public void RemovePat(string org, long tokenId)
+    {
+        lock (_alerts) _pats[org].RemoveAll(p => (long)p["token_id"]! == tokenId);
+    }
+
+    public void PutPatRequest(string org, JsonObject request)
+    {
+        lock (_alerts) (_patRequests.TryGetValue(org, out var l) ? l : _patRequests[org] = []).Add(request);
+    }
+
+    /// <summary>Makes <paramref name="org"/> a SAML SSO organisation with this credential authorisation (others answer 404).</summary>
+    public void PutCredentialAuthorization(string org, JsonObject authorization)
+    {
+        lock (_alerts) (_credentialAuthorizations.TryGetValue(org, out var l) ? l : _credentialAuthorizations[org] = []).Add(authorization);
+    }
+
+    public void ClearCredentialAuthorizations(string org)
+    {
+        lock (_alerts) _credentialAuthorizations[org] = [];
+    }
+
+    private static string Iso(DateTimeOffset t) => t.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    private static JsonObject Permissions(string repository, string? organization) => new()
+    {
+        ["repository"] = JsonNode.Parse(repository),
+        ["organization"] = organization is null ? new JsonObject() : JsonNode.Parse(organization),
+        ["other"] = new JsonObject(),
+    };
+
+    /// <summary>A fine-grained PAT grant as GitHub lists it; <paramref name="repository"/> and <paramref name="organization"/> are the
+    /// permission objects' JSON (name → level).</summary>
+    public static JsonObject Pat(long patId, long tokenId, string login, string name, string repository, string? organization = null, string selection = "all",
+        DateTimeOffset? grantedAt = null, DateTimeOffset? expiresAt = null, DateTimeOffset? lastUsedAt = null) => new()
+    {
+        ["id"] = patId,
+        ["owner"] = new JsonObject { ["login"] = login, ["id"] = tokenId + 1_000_000, ["type"] = "User" },
+        ["repository_selection"] = selection,
+        ["repositories_url"] = $"https://api.github.com/organizations/1/personal-access-tokens/{patId}/repositories",
+        ["permissions"] = Permissions(repository, organization),
+        ["access_granted_at"] = grantedAt is { } g ? Iso(g) : null,
+        ["token_id"] = tokenId,
+        ["token_name"] = name,
+        ["token_expired"] = false,
+        ["token_expires_at"] = expiresAt is { } e ? Iso(e) : null,
+        ["token_last_used_at"] = lastUsedAt is { } u ? Iso(u) : null,
+    };
+
+    /// <summary>A pending fine-grained PAT request as GitHub lists it.</summary>
+    public static JsonObject PatRequest(long id, long tokenId, string login, string name, string repository, string? reason, DateTimeOffset createdAt) => new()
+    {
+        ["id"] = id,
+        ["reason"] = reason,
+        ["owner"] = new JsonObject { ["login"] = login, ["id"] = tokenId + 1_000_000, ["type"] = "User" },
+        ["repository_selection"] = "all",
+        ["repositories_url"] = $"https://api.github.com/organizations/1/personal-access-token-requests/{id}/repositories",
+        ["permissions"] = Permissions(repository, null),
+        ["created_at"] = Iso(createdAt),
+        ["token_id"] = tokenId,
+        ["token_name"] = name,
+        ["token_expired"] = false,
+        ["token_expires_at"] = Iso(createdAt.AddDays(90)),
+        ["token_last_used_at"] = null,
+    };
+
+    /// <summary>A SAML SSO credential authorisation of a personal access token.</summary>
+    public static JsonObject CredentialAuthorization(long credentialId, string login, string lastEight, string[] scopes, DateTimeOffset authorizedAt) => new()
+    {
+        ["login"] = login,
+        ["credential_id"] = credentialId,
+        ["credential_type"] = "personal access token",
+        ["token_last_eight"] = lastEight,
+        ["credential_authorized_at"] = Iso(authorizedAt),
+        ["credential_accessed_at"] = Iso(authorizedAt.AddHours(1)),
+        ["scopes"] = new JsonArray([.. scopes.Select(x => (JsonNode)x)]),
+        ["fingerprint"] = null,
+    };
+
     /// <summary>An org alert of acme/app with the secret (a GitHub classic PAT unless given).</summary>
     public static JsonObject Alert(long number, string secret, DateTimeOffset created, DateTimeOffset updated, string state = "open",
         string? resolution = null, DateTimeOffset? resolvedAt = null, string repository = "acme/app") => new()
@@ -129,6 +233,7 @@ public sealed class GitHubAppStub : IAsyncDisposable
         if (request.Method == "POST" && segments is ["credentials", "revoke"]) return new StubAnswer(202);
         if (!InstallationTokenIsValid(request.Authorization)) return Error(401, "Bad credentials");
         if (request.Method == "GET" && segments is ["orgs", var org, "secret-scanning", "alerts"]) return Page(http, org);
+        if (OrgSync(http, request, segments) is { } orgAnswer) return orgAnswer;
         if (request.Method == "GET" && segments is ["repos", var owner, var repo, "secret-scanning", "alerts", var number])
         {
             lock (_alerts)
@@ -156,6 +261,56 @@ public sealed class GitHubAppStub : IAsyncDisposable
             var next = $"{BaseUrl}/orgs/{org}/secret-scanning/alerts?per_page={perPage}&sort={query["sort"]}&direction={query["direction"]}&page={page + 1}";
             headers["Link"] = $"<{next}>; rel=\"next\", <{BaseUrl}/orgs/{org}/secret-scanning/alerts?per_page={perPage}&page=1>; rel=\"first\"";
         }
+        return new StubAnswer(200, new JsonArray(items).ToJsonString(), headers);
+    }
+
+    private StubAnswer? OrgSync(HttpContext http, StubRequest request, string[] segments)
+    {
+        lock (_alerts)
+        {
+            switch (request.Method, segments)
+            {
+                case ("GET", ["orgs", var org, "personal-access-tokens"]):
+                    return ListPage(http, _pats.GetValueOrDefault(org) ?? []);
+                case ("GET", ["orgs", _, "personal-access-tokens", var pat, "repositories"]):
+                    var repos = _repositories.GetValueOrDefault(long.Parse(pat, CultureInfo.InvariantCulture)) ?? [];
+                    return ListPage(http, [.. repos.Select(r => new JsonObject { ["full_name"] = r, ["name"] = r.Split('/')[1] })]);
+                case ("POST", ["orgs", var org, "personal-access-tokens", var pat]):
+                    var grant = (_pats.GetValueOrDefault(org) ?? []).FirstOrDefault(p => p["id"]!.ToString() == pat);
+                    if (grant is null) return Error(404, "Not Found");
+                    if (JsonNode.Parse(request.Body)?["action"]?.GetValue<string>() != "revoke") return Error(422, "action must be revoke");
+                    _pats[org].Remove(grant);
+                    _revocations.Enqueue((org, (long)grant["id"]!));
+                    return new StubAnswer(204);
+                case ("GET", ["orgs", var org, "personal-access-token-requests"]):
+                    return ListPage(http, _patRequests.GetValueOrDefault(org) ?? []);
+                case ("POST", ["orgs", var org, "personal-access-token-requests", var id]):
+                    var pending = (_patRequests.GetValueOrDefault(org) ?? []).FirstOrDefault(p => p["id"]!.ToString() == id);
+                    if (pending is null) return Error(422, "The request is not pending.");
+                    var body = JsonNode.Parse(request.Body)!;
+                    var action = body["action"]?.GetValue<string>();
+                    if (action is not ("approve" or "deny")) return Error(422, "action must be approve or deny");
+                    _patRequests[org].Remove(pending);
+                    _decisions.Enqueue(new StubDecision(org, (long)pending["id"]!, action, body["reason"]?.GetValue<string>()));
+                    return new StubAnswer(204);
+                case ("GET", ["orgs", var org, "credential-authorizations"]):
+                    return _credentialAuthorizations.TryGetValue(org, out var authorizations) ? ListPage(http, authorizations) : Error(404, "Not Found");
+                default:
+                    return null;
+            }
+        }
+    }
+
+    /// <summary>A list paged by <c>per_page</c>/<c>page</c> (GitHub's default 30), with a Link header to the next page.</summary>
+    private StubAnswer ListPage(HttpContext http, List<JsonObject> all)
+    {
+        var query = http.Request.Query;
+        var perPage = int.TryParse(query["per_page"], out var p) ? p : 30;
+        var page = int.TryParse(query["page"], out var n) ? n : 1;
+        var items = all.Skip((page - 1) * perPage).Take(perPage).Select(a => a.DeepClone()).ToArray();
+        var headers = new Dictionary<string, string>();
+        if (page * perPage < all.Count)
+            headers["Link"] = $"<{BaseUrl}{http.Request.Path}?per_page={perPage}&page={page + 1}>; rel=\"next\", <{BaseUrl}{http.Request.Path}?per_page={perPage}&page=1>; rel=\"first\"";
         return new StubAnswer(200, new JsonArray(items).ToJsonString(), headers);
     }
 
@@ -215,3 +370,6 @@ public sealed class GitHubAppStub : IAsyncDisposable
         _key.Dispose();
     }
 }
+
+/// <summary>A decision the GitHub stub took on a PAT request.</summary>
+public sealed record StubDecision(string Org, long RequestId, string Action, string? Reason);

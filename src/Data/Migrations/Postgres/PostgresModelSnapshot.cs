@@ -263,6 +263,234 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
                     b.ToTable("Exposures");
                 });
 
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubCredentialAuthorization", b =>
+                {
+                    b.Property<string>("Organization")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("CredentialId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("AccessedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("AuthorizedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CredentialType")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("GoneAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LastSyncedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("LinkedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Login")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Scopes")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int?>("TokenId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Organization", "CredentialId");
+
+                    b.HasIndex("TokenId");
+
+                    b.ToTable("GitHubCredentialAuthorizations");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubOrgSyncState", b =>
+                {
+                    b.Property<string>("Organization")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long?>("LastErrorAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("LastSyncAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("PendingRequests")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Tokens")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Organization");
+
+                    b.ToTable("GitHubOrgSyncStates");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubOrgToken", b =>
+                {
+                    b.Property<string>("Organization")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("GitHubTokenId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("AccessGrantedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FirstSyncedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("GoneAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LastSyncedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("OwnerLogin")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("PatId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Permissions")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Repositories")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RepositorySelection")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("RevokeAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RevokeError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long?>("RevokeNextAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("RevokeRequestedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RevokeRequestedBy")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<long?>("RevokeSentAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("TokenId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TokenName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Organization", "GitHubTokenId");
+
+                    b.HasIndex("TokenId")
+                        .IsUnique();
+
+                    b.ToTable("GitHubOrgTokens");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubPatRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Action")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("AsksWrite")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("GitHubTokenId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Organization")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("OwnerLogin")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Permissions")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<long>("SeenAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("State")
+                        .HasMaxLength(32)
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TokenId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("WriteScopeRequestId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenId");
+
+                    b.HasIndex("WriteScopeRequestId");
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.ToTable("GitHubPatRequests");
+                });
+
             modelBuilder.Entity("GovernanceDashboard.Domain.GitHubSyncState", b =>
                 {
                     b.Property<string>("Organization")
@@ -637,6 +865,10 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
 
+                    b.Property<string>("GitHubLogin")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("ManagerEmail")
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
@@ -658,6 +890,8 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
 
                     b.HasIndex("Email")
                         .IsUnique();
+
+                    b.HasIndex("GitHubLogin");
 
                     b.HasIndex("Team");
 
@@ -1222,6 +1456,41 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Token");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubCredentialAuthorization", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Token", null)
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubOrgToken", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Token", "Token")
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Token");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubPatRequest", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Token", null)
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GovernanceDashboard.Domain.WriteScopeRequest", "WriteScopeRequest")
+                        .WithMany()
+                        .HasForeignKey("WriteScopeRequestId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("WriteScopeRequest");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.Notification", b =>

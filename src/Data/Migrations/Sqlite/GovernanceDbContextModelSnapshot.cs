@@ -250,6 +250,234 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
                     b.ToTable("Exposures");
                 });
 
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubCredentialAuthorization", b =>
+                {
+                    b.Property<string>("Organization")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CredentialId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AccessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AuthorizedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CredentialType")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("GoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSyncedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LinkedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Login")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scopes")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("TokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Organization", "CredentialId");
+
+                    b.HasIndex("TokenId");
+
+                    b.ToTable("GitHubCredentialAuthorizations");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubOrgSyncState", b =>
+                {
+                    b.Property<string>("Organization")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastErrorAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastSyncAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PendingRequests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Tokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Organization");
+
+                    b.ToTable("GitHubOrgSyncStates");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubOrgToken", b =>
+                {
+                    b.Property<string>("Organization")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("GitHubTokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AccessGrantedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstSyncedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("GoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSyncedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OwnerLogin")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PatId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Permissions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Repositories")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RepositorySelection")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RevokeAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RevokeError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokeNextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RevokeRequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RevokeRequestedBy")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokeSentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Organization", "GitHubTokenId");
+
+                    b.HasIndex("TokenId")
+                        .IsUnique();
+
+                    b.ToTable("GitHubOrgTokens");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubPatRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AsksWrite")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GitHubTokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Organization")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerLogin")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Permissions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasMaxLength(32)
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("WriteScopeRequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenId");
+
+                    b.HasIndex("WriteScopeRequestId");
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.ToTable("GitHubPatRequests");
+                });
+
             modelBuilder.Entity("GovernanceDashboard.Domain.GitHubSyncState", b =>
                 {
                     b.Property<string>("Organization")
@@ -610,6 +838,10 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("GitHubLogin")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ManagerEmail")
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
@@ -631,6 +863,8 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
 
                     b.HasIndex("Email")
                         .IsUnique();
+
+                    b.HasIndex("GitHubLogin");
 
                     b.HasIndex("Team");
 
@@ -1179,6 +1413,41 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Token");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubCredentialAuthorization", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Token", null)
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubOrgToken", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Token", "Token")
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Token");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.GitHubPatRequest", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Token", null)
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GovernanceDashboard.Domain.WriteScopeRequest", "WriteScopeRequest")
+                        .WithMany()
+                        .HasForeignKey("WriteScopeRequestId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("WriteScopeRequest");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.Notification", b =>

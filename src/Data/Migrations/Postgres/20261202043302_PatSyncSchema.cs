@@ -1,0 +1,195 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace GovernanceDashboard.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class PatSyncSchema : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "GitHubLogin",
+                table: "People",
+                type: "character varying(100)",
+                maxLength: 100,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "GitHubCredentialAuthorizations",
+                columns: table => new
+                {
+                    Organization = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CredentialId = table.Column<long>(type: "bigint", nullable: false),
+                    Login = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CredentialType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Scopes = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    AuthorizedAt = table.Column<long>(type: "bigint", nullable: true),
+                    AccessedAt = table.Column<long>(type: "bigint", nullable: true),
+                    LastSyncedAt = table.Column<long>(type: "bigint", nullable: false),
+                    GoneAt = table.Column<long>(type: "bigint", nullable: true),
+                    TokenId = table.Column<int>(type: "integer", nullable: true),
+                    LinkedAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GitHubCredentialAuthorizations", x => new { x.Organization, x.CredentialId });
+                    table.ForeignKey(
+                        name: "FK_GitHubCredentialAuthorizations_Tokens_TokenId",
+                        column: x => x.TokenId,
+                        principalTable: "Tokens",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "GitHubOrgSyncStates",
+                columns: table => new
+                {
+                    Organization = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    LastSyncAt = table.Column<long>(type: "bigint", nullable: true),
+                    Tokens = table.Column<int>(type: "integer", nullable: false),
+                    PendingRequests = table.Column<int>(type: "integer", nullable: false),
+                    LastError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    LastErrorAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GitHubOrgSyncStates", x => x.Organization);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "GitHubOrgTokens",
+                columns: table => new
+                {
+                    Organization = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    GitHubTokenId = table.Column<long>(type: "bigint", nullable: false),
+                    PatId = table.Column<long>(type: "bigint", nullable: false),
+                    TokenId = table.Column<int>(type: "integer", nullable: false),
+                    OwnerLogin = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    TokenName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Permissions = table.Column<string>(type: "text", nullable: false),
+                    RepositorySelection = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    Repositories = table.Column<string>(type: "text", nullable: true),
+                    AccessGrantedAt = table.Column<long>(type: "bigint", nullable: true),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: true),
+                    LastUsedAt = table.Column<long>(type: "bigint", nullable: true),
+                    FirstSyncedAt = table.Column<long>(type: "bigint", nullable: false),
+                    LastSyncedAt = table.Column<long>(type: "bigint", nullable: false),
+                    GoneAt = table.Column<long>(type: "bigint", nullable: true),
+                    RevokeRequestedAt = table.Column<long>(type: "bigint", nullable: true),
+                    RevokeRequestedBy = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
+                    RevokeSentAt = table.Column<long>(type: "bigint", nullable: true),
+                    RevokeAttempts = table.Column<int>(type: "integer", nullable: false),
+                    RevokeNextAttemptAt = table.Column<long>(type: "bigint", nullable: true),
+                    RevokeError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GitHubOrgTokens", x => new { x.Organization, x.GitHubTokenId });
+                    table.ForeignKey(
+                        name: "FK_GitHubOrgTokens_Tokens_TokenId",
+                        column: x => x.TokenId,
+                        principalTable: "Tokens",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "GitHubPatRequests",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false),
+                    Organization = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    GitHubTokenId = table.Column<long>(type: "bigint", nullable: false),
+                    TokenId = table.Column<int>(type: "integer", nullable: false),
+                    OwnerLogin = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Permissions = table.Column<string>(type: "text", nullable: false),
+                    AsksWrite = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: true),
+                    SeenAt = table.Column<long>(type: "bigint", nullable: false),
+                    WriteScopeRequestId = table.Column<int>(type: "integer", nullable: true),
+                    State = table.Column<int>(type: "integer", maxLength: 32, nullable: false),
+                    Action = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    Reason = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "bigint", nullable: true),
+                    SentAt = table.Column<long>(type: "bigint", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GitHubPatRequests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_GitHubPatRequests_Tokens_TokenId",
+                        column: x => x.TokenId,
+                        principalTable: "Tokens",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_GitHubPatRequests_WriteScopeRequests_WriteScopeRequestId",
+                        column: x => x.WriteScopeRequestId,
+                        principalTable: "WriteScopeRequests",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_People_GitHubLogin",
+                table: "People",
+                column: "GitHubLogin");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GitHubCredentialAuthorizations_TokenId",
+                table: "GitHubCredentialAuthorizations",
+                column: "TokenId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GitHubOrgTokens_TokenId",
+                table: "GitHubOrgTokens",
+                column: "TokenId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GitHubPatRequests_State_NextAttemptAt",
+                table: "GitHubPatRequests",
+                columns: new[] { "State", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GitHubPatRequests_TokenId",
+                table: "GitHubPatRequests",
+                column: "TokenId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GitHubPatRequests_WriteScopeRequestId",
+                table: "GitHubPatRequests",
+                column: "WriteScopeRequestId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "GitHubCredentialAuthorizations");
+
+            migrationBuilder.DropTable(
+                name: "GitHubOrgSyncStates");
+
+            migrationBuilder.DropTable(
+                name: "GitHubOrgTokens");
+
+            migrationBuilder.DropTable(
+                name: "GitHubPatRequests");
+
+            migrationBuilder.DropIndex(
+                name: "IX_People_GitHubLogin",
+                table: "People");
+
+            migrationBuilder.DropColumn(
+                name: "GitHubLogin",
+                table: "People");
+        }
+    }
+}
