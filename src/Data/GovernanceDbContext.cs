@@ -34,6 +34,7 @@ public class GovernanceDbContext(DbContextOptions<GovernanceDbContext> options) 
     public DbSet<RevocationCall> RevocationCalls => Set<RevocationCall>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<GitHubSyncState> GitHubSyncStates => Set<GitHubSyncState>();
+    public DbSet<TokenReach> TokenReach => Set<TokenReach>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

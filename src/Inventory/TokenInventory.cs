@@ -1,3 +1,4 @@
+using GovernanceDashboard.BlastRadius;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Facts;
@@ -29,6 +30,9 @@ public sealed record TokenFilter
     /// <summary>Free text on mask, account, organisation or repository.</summary>
     public string? Text { get; init; }
 
+    /// <summary>Only tokens whose blast radius counts at least this much now (BlastRadiusRule.Effective).</summary>
+    public double? MinBlastRadius { get; init; }
+
     /// <summary>When set, only tokens owned by or suggested to this person (owner self-service isolation).</summary>
     public int? VisibleToPersonId { get; init; }
 }
@@ -36,7 +40,8 @@ public sealed record TokenFilter
 /// <summary>One row of the inventory: masks only, never secrets.</summary>
 public sealed record TokenRow(int Id, string Mask, TokenPlatform Platform, TokenKind Kind, TokenStatus Status, string? Owner,
     bool OwnerActive, string? SuggestedOwner, WriteCapability WriteCapability, string? Account, string? Organizations,
-    DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, bool Identified, string? OwnerName = null, string? SuggestedOwnerName = null);
+    DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, bool Identified, string? OwnerName = null, string? SuggestedOwnerName = null,
+    double BlastRadius = 0);
 
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
 
@@ -44,7 +49,7 @@ public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page,
 public enum TokenSort
 {
     LastSeenDesc, FirstSeenDesc, FirstSeenAsc, MaskAsc, PlatformAsc, StatusAsc, OwnerAsc,
-    LastSeenAsc, MaskDesc, PlatformDesc, StatusDesc, OwnerDesc, KindAsc, KindDesc, WriteAsc, WriteDesc,
+    LastSeenAsc, MaskDesc, PlatformDesc, StatusDesc, OwnerDesc, KindAsc, KindDesc, WriteAsc, WriteDesc, BlastRadiusAsc, BlastRadiusDesc,
 }
 
 /// <summary>Server-side paging, sorting and filtering of tokens; never loads the whole table.</summary>
@@ -85,9 +90,12 @@ public sealed class TokenInventory(GovernanceFacts facts, IDbContextFactory<Gove
             .Select(t => new TokenRow(t.Id, t.Mask, t.Platform, t.Kind, t.Status, t.Owner != null ? t.Owner.Email : null,
                 t.Owner != null && t.Owner.Active, t.SuggestedOwner != null ? t.SuggestedOwner.Email : null, t.WriteCapability,
                 t.Account, t.Organizations, t.FirstSeenAt, t.LastSeenAt, t.Identified,
-                t.Owner != null ? t.Owner.DisplayName : null, t.SuggestedOwner != null ? t.SuggestedOwner.DisplayName : null))
+                t.Owner != null ? t.Owner.DisplayName : null, t.SuggestedOwner != null ? t.SuggestedOwner.DisplayName : null, t.BlastRadius))
             .ToDictionaryAsync(r => r.Id, ct);
-        // In the page's order; a token deleted since the selection is left out.
-        return page.Where(p => rows.ContainsKey(p.Id)).Select(p => rows[p.Id] with { Status = p.Status }).ToList();
+        // In the page's order; a token deleted since the selection is left out. Status as of now, and the score that counts with it.
+        return page.Where(p => rows.ContainsKey(p.Id)).Select(p => rows[p.Id] with
+        {
+            Status = p.Status, BlastRadius = BlastRadiusRule.Effective(rows[p.Id].BlastRadius, rows[p.Id].WriteCapability, p.Status),
+        }).ToList();
     }
 }

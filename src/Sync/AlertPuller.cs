@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
+using GovernanceDashboard.Platforms;
 using GovernanceDashboard.Platforms.GitHubApp;
 using Microsoft.EntityFrameworkCore;
 
@@ -146,17 +147,9 @@ public sealed class AlertPuller(GitHubAppConnection gitHub, AlertIngestion inges
     /// <summary>The Link header's rel="next", only on the configured API host (the installation token goes nowhere else).</summary>
     private Uri? NextPage(HttpResponseMessage response)
     {
-        if (!response.Headers.TryGetValues("Link", out var values)) return null;
-        foreach (var part in string.Join(',', values).Split(','))
-        {
-            var pieces = part.Split(';', StringSplitOptions.TrimEntries);
-            if (pieces.Length < 2 || !pieces.Skip(1).Any(p => p.Replace(" ", "", StringComparison.Ordinal) is "rel=\"next\"" or "rel=next")) continue;
-            var target = pieces[0].Trim('<', '>', ' ');
-            if (!Uri.TryCreate(target, UriKind.Absolute, out var uri)) return null;
-            if (!gitHub.SameOrigin(uri)) throw new HttpRequestException("GitHub's next page points to another host; the pull stopped.");
-            return uri;
-        }
-        return null;
+        if (PlatformPaging.NextLink(response) is not { } uri) return null;
+        if (!gitHub.SameOrigin(uri)) throw new HttpRequestException("GitHub's next page points to another host; the pull stopped.");
+        return uri;
     }
 
     private async Task<DateTimeOffset?> HighWaterMarkAsync(string org, CancellationToken ct)

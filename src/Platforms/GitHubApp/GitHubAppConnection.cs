@@ -109,7 +109,7 @@ public sealed class GitHubAppConnection(IHttpClientFactory httpFactory, IOptions
     }
 
     /// <summary>True when <paramref name="uri"/> (a Link header's next page) is on the configured API host, so the token may go there.</summary>
-    public bool SameOrigin(Uri uri) => httpFactory.CreateClient(HttpClientName).BaseAddress is { } b && Uri.Compare(uri, b, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+    public bool SameOrigin(Uri uri) => PlatformPaging.SameOrigin(uri, httpFactory.CreateClient(HttpClientName).BaseAddress);
 
     /// <summary>GitHub's reason for an error answer: the "message" of its JSON body (cut short), or the status.</summary>
     public static async Task<string> ReasonAsync(HttpResponseMessage response, CancellationToken ct)
@@ -141,24 +141,8 @@ public sealed class GitHubAppConnection(IHttpClientFactory httpFactory, IOptions
         return response;
     }
 
-    /// <summary>When a rate-limited answer may be retried: 429 or 403 with <c>retry-after</c> (seconds), or <c>x-ratelimit-remaining: 0</c>
-    /// (until <c>x-ratelimit-reset</c>, epoch seconds); a 403/429 without either waits a minute, as GitHub's documentation advises.</summary>
-    internal DateTimeOffset? RetryAt(HttpResponseMessage response)
-    {
-        var now = clock.GetUtcNow();
-        var code = response.StatusCode;
-        if (code is not (HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests)) return null;
-        if (response.Headers.RetryAfter is { } after)
-            return after.Delta is { } delta ? now + delta : after.Date ?? now.AddMinutes(1);
-        if (Header(response, "x-ratelimit-remaining") == "0")
-            return long.TryParse(Header(response, "x-ratelimit-reset"), NumberStyles.None, CultureInfo.InvariantCulture, out var reset)
-                ? DateTimeOffset.FromUnixTimeSeconds(reset) is var at && at > now ? at : now.AddSeconds(1)
-                : now.AddMinutes(1);
-        return code == HttpStatusCode.TooManyRequests ? now.AddMinutes(1) : null;
-    }
-
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault()?.Trim() : null;
+    /// <summary>When a rate-limited answer may be retried (<see cref="PlatformPaging.RetryAt"/>).</summary>
+    internal DateTimeOffset? RetryAt(HttpResponseMessage response) => PlatformPaging.RetryAt(response, clock.GetUtcNow());
 
     private string? Current() =>
         _installation is { } cached && cached.ExpiresAt - RenewBefore > clock.GetUtcNow() ? cached.Token : null;
