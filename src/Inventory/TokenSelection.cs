@@ -67,7 +67,7 @@ internal static class TokenSelection
         if (f.Write is { } write) tests.Add(id => t.Write[id] == (byte)write);
         if (f.Status is { } status) tests.Add(id => t.StatusAt(id, at, exposed[id]) == status);
         if (f.Live) tests.Add(IsActive);
-        if (f.MinBlastRadius is { } least) tests.Add(id => BlastRadiusOf(t, id, at, exposed[id]) >= least);
+        if (f.MinBlastRadius is { } least) tests.Insert(0, id => BlastRadiusOf(t, id, at, exposed[id]) >= least);
         if (!string.IsNullOrWhiteSpace(f.Team))
         {
             var team = facts.Teams.IndexOf(f.Team.Trim());
@@ -164,8 +164,12 @@ internal static class TokenSelection
     }
 
     /// <summary>The score that counts as of <paramref name="at"/> (<see cref="BlastRadiusRule.Effective"/>).</summary>
+    /// <remarks>Most tokens have no score or cannot write: those are 0 by the rule without working out their status, which keeps a
+    /// sort over a million tokens as quick as the grid's others.</remarks>
     private static double BlastRadiusOf(TokenColumns t, int id, long at, bool exposed) =>
-        BlastRadiusRule.Effective(t.BlastRadius[id], (WriteCapability)t.Write[id], t.StatusAt(id, at, exposed));
+        t.BlastRadius[id] <= 0 || t.Write[id] != (byte)WriteCapability.Write
+            ? 0
+            : BlastRadiusRule.Effective(t.BlastRadius[id], WriteCapability.Write, t.StatusAt(id, at, exposed));
 
     private static int PersonByEmail(FactTables facts, string email)
     {
