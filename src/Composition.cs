@@ -1,6 +1,7 @@
 using GovernanceDashboard.Api;
 using GovernanceDashboard.Audit;
 using GovernanceDashboard.Auth;
+using GovernanceDashboard.BlastRadius;
 using GovernanceDashboard.Bookkeeping;
 using GovernanceDashboard.Components;
 using GovernanceDashboard.Data;
@@ -44,6 +45,7 @@ public static class Composition
         builder.AddGovernanceRemediation();
         builder.AddGovernanceReporting();
         builder.AddGitHubSync();
+        builder.AddBlastRadius();
         return builder;
     }
 
@@ -58,6 +60,7 @@ public static class Composition
         builder.AddRemediationWorkers();
         builder.AddReportSchedule();
         builder.AddGitHubSyncWorkers();
+        builder.AddBlastRadiusWorker();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // Ctrl+C stops the app within seconds: open Blazor circuits (WebSockets) and requests still in flight would otherwise
         // hold the shutdown for the host's default 30 s. Background services stop on their cancellation token well before.

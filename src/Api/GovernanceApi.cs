@@ -15,6 +15,7 @@ public static class GovernanceApi
         app.MapAttestationsApi();
         app.MapAuditApi();
         app.MapRemediationApi();
+        app.MapBlastRadiusApi();
         app.MapSyncApi();
         app.MapWebhooksApi();
         return app;

@@ -21,6 +21,7 @@ public static class TokensApi
                     id = t.Id, mask = t.Mask, platform = t.Platform, kind = t.Kind, status = t.Status, owner = t.Owner,
                     suggestedOwner = t.SuggestedOwner, writeCapability = t.WriteCapability, account = t.Account,
                     organizations = t.Organizations, firstSeenAt = t.FirstSeenAt, lastSeenAt = t.LastSeenAt, identified = t.Identified,
+                    blastRadius = Math.Round(t.BlastRadius, 3),
                 }),
                 total = result.Total, page = result.Page, pageSize = result.PageSize,
             }, JsonFormat.Options);

@@ -28,6 +28,8 @@ public static class CommandLine
             Opt("--exposure", "ID", "the exposure's id", required: true), Json(), As()),
         Verb("validate", "checks a token against its platform", ValidateVerb.RunAsync,
             Opt("--token", "ID", "the token's id", required: true), Json(), As()),
+        Verb("reach", "reads what live write tokens can change and scores their blast radius", ReachVerb.RunAsync,
+            Opt("--token", "ID", "one token's id (default: one pass over the tokens due)"), Json(), As()),
         Verb("sync", "pulls GitHub's secret scanning alerts, or syncs its organisations' tokens, now", SyncVerb.RunAsync,
             Arg("what", "alerts (secret scanning alerts) or github (fine-grained PATs, PAT requests, credential authorisations)", "alerts", "github"), Opt("--org", "NAME", "one organisation (default: every configured one)"), Json()),
     ];

@@ -38,6 +38,7 @@ public class GovernanceDbContext(DbContextOptions<GovernanceDbContext> options) 
     public DbSet<GitHubPatRequest> GitHubPatRequests => Set<GitHubPatRequest>();
     public DbSet<GitHubCredentialAuthorization> GitHubCredentialAuthorizations => Set<GitHubCredentialAuthorization>();
     public DbSet<GitHubOrgSyncState> GitHubOrgSyncStates => Set<GitHubOrgSyncState>();
+    public DbSet<TokenReach> TokenReach => Set<TokenReach>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

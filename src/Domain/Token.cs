@@ -56,6 +56,14 @@ public class Token
     /// <summary>Set when an owner's attestation (or an analyst) asked for this token to be revoked; cleared on revocation.</summary>
     public DateTimeOffset? RevocationRequestedAt { get; set; }
 
+    /// <summary>The blast-radius score over the artefacts it can write (<see cref="TokenReach"/>), as last computed by
+    /// <c>BlastRadiusRule</c>; shown as 0 once the token is read-only, revoked or expired (docs/metrics.md "Blast radius").</summary>
+    public double BlastRadius { get; set; }
+
+    /// <summary>When an enrichment last read everything the token reaches; null while none completed (one cut short by a rate
+    /// limit keeps what it read but leaves this alone, so the next pass tries again).</summary>
+    public DateTimeOffset? ReachEnrichedAt { get; set; }
+
     /// <summary>The import that first saw this token (null for tokens made otherwise, e.g. the demo).</summary>
     public int? CreatedImportId { get; set; }
 

@@ -94,8 +94,12 @@ internal sealed class TokenColumns : Columns
     public int[] Owner = new int[16], Suggested = new int[16], Mask = new int[16], Account = new int[16], Organizations = new int[16];
     public long[] FirstSeen = new long[16], LastSeen = new long[16], Revoked = new long[16], Expires = new long[16];
 
+    /// <summary>The stored blast-radius score (BlastRadiusRule.Effective decides what counts as of an instant).</summary>
+    public float[] BlastRadius = new float[16];
+
     protected override void Resize(int size)
     {
+        Array.Resize(ref BlastRadius, size);
         Array.Resize(ref Platform, size); Array.Resize(ref Kind, size); Array.Resize(ref Write, size); Array.Resize(ref Identified, size);
         Array.Resize(ref Owner, size); Array.Resize(ref Suggested, size); Array.Resize(ref Mask, size); Array.Resize(ref Account, size);
         Array.Resize(ref Organizations, size); Array.Resize(ref FirstSeen, size); Array.Resize(ref LastSeen, size);

@@ -13,7 +13,7 @@ internal static class FactsLoader
     [
         (ChangeEntity.Person, Select("People", "Id", "Email", "Team", "Active"), ApplyPerson),
         (ChangeEntity.Token, Select("Tokens", "Id", "Platform", "Kind", "WriteCapability", "Identified", "OwnerId", "SuggestedOwnerId",
-            "FirstSeenAt", "LastSeenAt", "RevokedAt", "ExpiresAt", "Mask", "Account", "Organizations"), ApplyToken),
+            "FirstSeenAt", "LastSeenAt", "RevokedAt", "ExpiresAt", "Mask", "Account", "Organizations", "BlastRadius"), ApplyToken),
         (ChangeEntity.Exposure, Select("Exposures", "Id", "TokenId", "Severity", "State", "DetectedAt", "RemediatedAt", "DismissedAt"), ApplyExposure),
         (ChangeEntity.Grant, Select("WriteScopeGrants", "Id", "TokenId", "ApprovedAt", "ExpiresAt", "WithdrawnAt"), ApplyGrant),
         (ChangeEntity.Campaign, Select("AttestationCampaigns", "Id", "OpenedAt", "Deadline"), ApplyCampaign),
@@ -105,6 +105,7 @@ internal static class FactsLoader
         c.Mask[id] = t.Masks.Intern(r.GetString(11));
         c.Account[id] = t.Accounts.Intern(r.IsDBNull(12) ? null : r.GetString(12));
         c.Organizations[id] = t.Organizations.Intern(r.IsDBNull(13) ? null : r.GetString(13));
+        c.BlastRadius[id] = (float)r.GetDouble(14);
     }
 
     private static void ApplyExposure(DbDataReader r, FactTables t)

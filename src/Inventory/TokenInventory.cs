@@ -1,3 +1,4 @@
+using GovernanceDashboard.BlastRadius;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Facts;
@@ -29,6 +30,9 @@ public sealed record TokenFilter
     /// <summary>Free text on mask, account, organisation or repository.</summary>
     public string? Text { get; init; }
 
+    /// <summary>Only tokens whose blast radius counts at least this much now (BlastRadiusRule.Effective).</summary>
+    public double? MinBlastRadius { get; init; }
+
     /// <summary>When set, only tokens owned by or suggested to this person (owner self-service isolation).</summary>
     public int? VisibleToPersonId { get; init; }
 }
@@ -37,7 +41,8 @@ public sealed record TokenFilter
 public sealed record TokenRow(int Id, string Mask, TokenPlatform Platform, TokenKind Kind, TokenStatus Status, string? Owner,
     bool OwnerActive, string? SuggestedOwner, WriteCapability WriteCapability, string? Account, string? Organizations,
     DateTimeOffset FirstSeenAt, DateTimeOffset LastSeenAt, bool Identified, string? OwnerName = null, string? SuggestedOwnerName = null,
-    string Source = TokenSources.Leak);
+    string Source = TokenSources.Leak,
+    double BlastRadius = 0);
 
 /// <summary>Where a token came from: a leak (scanner findings, GitHub's alerts), a GitHub organisation's token list, or both (a leaked
 /// classic token linked to the organisation's credential authorisation).</summary>
@@ -57,7 +62,7 @@ public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page,
 public enum TokenSort
 {
     LastSeenDesc, FirstSeenDesc, FirstSeenAsc, MaskAsc, PlatformAsc, StatusAsc, OwnerAsc,
-    LastSeenAsc, MaskDesc, PlatformDesc, StatusDesc, OwnerDesc, KindAsc, KindDesc, WriteAsc, WriteDesc,
+    LastSeenAsc, MaskDesc, PlatformDesc, StatusDesc, OwnerDesc, KindAsc, KindDesc, WriteAsc, WriteDesc, BlastRadiusAsc, BlastRadiusDesc,
 }
 
 /// <summary>Server-side paging, sorting and filtering of tokens; never loads the whole table.</summary>
@@ -100,9 +105,12 @@ public sealed class TokenInventory(GovernanceFacts facts, IDbContextFactory<Gove
                 t.Account, t.Organizations, t.FirstSeenAt, t.LastSeenAt, t.Identified,
                 t.Owner != null ? t.Owner.DisplayName : null, t.SuggestedOwner != null ? t.SuggestedOwner.DisplayName : null,
                 t.Identity.StartsWith(TokenSources.GitHubOrgIdentityPrefix) ? TokenSources.GitHubOrg
-                    : db.GitHubCredentialAuthorizations.Any(a => a.TokenId == t.Id) ? TokenSources.Both : TokenSources.Leak))
+                    : db.GitHubCredentialAuthorizations.Any(a => a.TokenId == t.Id) ? TokenSources.Both : TokenSources.Leak, t.BlastRadius))
             .ToDictionaryAsync(r => r.Id, ct);
-        // In the page's order; a token deleted since the selection is left out.
-        return page.Where(p => rows.ContainsKey(p.Id)).Select(p => rows[p.Id] with { Status = p.Status }).ToList();
+        // In the page's order; a token deleted since the selection is left out. Status as of now, and the score that counts with it.
+        return page.Where(p => rows.ContainsKey(p.Id)).Select(p => rows[p.Id] with
+        {
+            Status = p.Status, BlastRadius = BlastRadiusRule.Effective(rows[p.Id].BlastRadius, rows[p.Id].WriteCapability, p.Status),
+        }).ToList();
     }
 }

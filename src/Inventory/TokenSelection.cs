@@ -1,3 +1,4 @@
+using GovernanceDashboard.BlastRadius;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Domain.Rules;
 using GovernanceDashboard.Facts;
@@ -51,7 +52,7 @@ internal static class TokenSelection
     }
 
     private static bool IsDescending(TokenSort sort) => sort is TokenSort.LastSeenDesc or TokenSort.FirstSeenDesc or TokenSort.MaskDesc
-        or TokenSort.PlatformDesc or TokenSort.StatusDesc or TokenSort.OwnerDesc or TokenSort.KindDesc or TokenSort.WriteDesc;
+        or TokenSort.PlatformDesc or TokenSort.StatusDesc or TokenSort.OwnerDesc or TokenSort.KindDesc or TokenSort.WriteDesc or TokenSort.BlastRadiusDesc;
 
     private static Func<int, bool> Matcher(FactTables facts, TokenFilter f, long at, bool[] exposed)
     {
@@ -66,6 +67,7 @@ internal static class TokenSelection
         if (f.Write is { } write) tests.Add(id => t.Write[id] == (byte)write);
         if (f.Status is { } status) tests.Add(id => t.StatusAt(id, at, exposed[id]) == status);
         if (f.Live) tests.Add(IsActive);
+        if (f.MinBlastRadius is { } least) tests.Insert(0, id => BlastRadiusOf(t, id, at, exposed[id]) >= least);
         if (!string.IsNullOrWhiteSpace(f.Team))
         {
             var team = facts.Teams.IndexOf(f.Team.Trim());
@@ -142,6 +144,8 @@ internal static class TokenSelection
                 return (id, _) => t.Kind[id];
             case TokenSort.WriteAsc or TokenSort.WriteDesc:
                 return (id, _) => t.Write[id];
+            case TokenSort.BlastRadiusAsc or TokenSort.BlastRadiusDesc:
+                return (id, exposed) => BlastRadiusRule.SortKey(BlastRadiusOf(t, id, at, exposed));
             case TokenSort.StatusAsc or TokenSort.StatusDesc:
                 return (id, exposed) => StatusOrder[(int)t.StatusAt(id, at, exposed)];
             case TokenSort.MaskAsc or TokenSort.MaskDesc:
@@ -158,6 +162,14 @@ internal static class TokenSelection
                 return (id, _) => t.LastSeen[id];
         }
     }
+
+    /// <summary>The score that counts as of <paramref name="at"/> (<see cref="BlastRadiusRule.Effective"/>).</summary>
+    /// <remarks>Most tokens have no score or cannot write: those are 0 by the rule without working out their status, which keeps a
+    /// sort over a million tokens as quick as the grid's others.</remarks>
+    private static double BlastRadiusOf(TokenColumns t, int id, long at, bool exposed) =>
+        t.BlastRadius[id] <= 0 || t.Write[id] != (byte)WriteCapability.Write
+            ? 0
+            : BlastRadiusRule.Effective(t.BlastRadius[id], WriteCapability.Write, t.StatusAt(id, at, exposed));
 
     private static int PersonByEmail(FactTables facts, string email)
     {

@@ -28,13 +28,7 @@ public static class PlatformsRegistration
         builder.Services.AddSingleton(options);
         builder.Services.AddHttpClient<HuggingFaceClient>(c => Configure(c, BaseUrl(builder.Configuration, "HuggingFace:BaseUrl", DefaultHuggingFaceBaseUrl)))
             .AddStandardResilienceHandler(o => Resilience(o, options));
-        builder.Services.AddHttpClient<GitHubClient>(c =>
-            {
-                Configure(c, BaseUrl(builder.Configuration, "GitHub:ApiBaseUrl", DefaultGitHubApiBaseUrl));
-                // GitHub refuses API calls without a User-Agent.
-                c.DefaultRequestHeaders.UserAgent.ParseAdd("TokenGovernanceDashboard/1.0");
-                c.DefaultRequestHeaders.Add("X-GitHub-Api-Version", "2022-11-28");
-            })
+        builder.Services.AddHttpClient<GitHubClient>(c => ConfigureGitHub(c, BaseUrl(builder.Configuration, "GitHub:ApiBaseUrl", DefaultGitHubApiBaseUrl)))
             .AddStandardResilienceHandler(o => Resilience(o, options));
         return builder;
     }
@@ -57,7 +51,16 @@ public static class PlatformsRegistration
         client.Timeout = Timeout.InfiniteTimeSpan;
     }
 
-    private static void Resilience(HttpStandardResilienceOptions o, PlatformHttpOptions options)
+    /// <summary>A client of GitHub's REST API: its base address and the headers GitHub wants on every call.</summary>
+    internal static void ConfigureGitHub(HttpClient client, Uri baseUrl)
+    {
+        Configure(client, baseUrl);
+        // GitHub refuses API calls without a User-Agent.
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("TokenGovernanceDashboard/1.0");
+        client.DefaultRequestHeaders.Add("X-GitHub-Api-Version", "2022-11-28");
+    }
+
+    internal static void Resilience(HttpStandardResilienceOptions o, PlatformHttpOptions options)
     {
         var attempt = TimeSpan.FromSeconds(Math.Max(0.1, options.TimeoutSeconds));
         o.AttemptTimeout.Timeout = attempt;

@@ -7,11 +7,11 @@ namespace GovernanceDashboard.Reporting;
 public static class ListCsv
 {
     public static readonly string[] TokenColumns =
-        ["id", "mask", "platform", "kind", "status", "write", "owner", "owner_active", "suggested_owner", "account", "organizations", "first_seen", "last_seen", "secret_available"];
+        ["id", "mask", "platform", "kind", "status", "write", "owner", "owner_active", "suggested_owner", "account", "organizations", "first_seen", "last_seen", "secret_available", "blast_radius"];
 
     public static object?[] TokenCells(TokenRow t) =>
         [t.Id, t.Mask, t.Platform, t.Kind, t.Status, t.WriteCapability, t.Owner, t.Owner is null ? null : t.OwnerActive,
-         t.SuggestedOwner, t.Account, t.Organizations, t.FirstSeenAt, t.LastSeenAt, t.Identified];
+         t.SuggestedOwner, t.Account, t.Organizations, t.FirstSeenAt, t.LastSeenAt, t.Identified, Math.Round(t.BlastRadius, 2)];
 
     public static readonly string[] ExposureColumns =
         ["id", "token_id", "mask", "platform", "kind", "severity", "state", "detected_at", "closed_at", "owner", "team", "age_hours", "sla_hours", "sla_hours_left", "time_to_remediate_hours", "dismissal_reason"];

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GovernanceDashboard.BlastRadius;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
 using GovernanceDashboard.Inventory;
@@ -56,7 +57,8 @@ public sealed record ManagementReport(
     ReportList<TokenRow> Unowned,
     ReportList<TokenRow> Orphaned,
     ReportList<TokenRow> UnjustifiedWrite,
-    ReportList<ExposureRow> OpenExposures)
+    ReportList<ExposureRow> OpenExposures,
+    ReportList<TokenRow>? MostDangerous = null)
 {
     /// <summary>The lists are the inventory as it stands: when the period ended before today they are not as of its end.</summary>
     public bool ListsAreCurrent(DateTimeOffset now) => Period.End >= now;
@@ -71,7 +73,7 @@ public sealed record ManagementReport(
 
 /// <summary>Builds the management report for a period; the Reports page and the scheduled mail both show what it returns.</summary>
 public sealed class ManagementReports(MetricsService metrics, TokenInventory inventory, ExposureList exposures,
-    IDbContextFactory<GovernanceDbContext> dbFactory, TimeProvider clock)
+    IDbContextFactory<GovernanceDbContext> dbFactory, TimeProvider clock, BlastRadiusService blastRadius)
 {
     /// <summary>How many rows of each list the report shows (the CSV has them all).</summary>
     public const int ListRows = 10;
@@ -111,7 +113,8 @@ public sealed class ManagementReports(MetricsService metrics, TokenInventory inv
             await UnownedAsync(ct),
             await TokensAsync(new TokenFilter { Owner = "orphaned" }, ct),
             await TokensAsync(new TokenFilter { UnjustifiedWrite = true }, ct),
-            await OpenExposuresAsync(ct));
+            await OpenExposuresAsync(ct),
+            await MostDangerousAsync(ct));
     }
 
     /// <summary>Teams in the order of <see cref="TeamOrderRule"/>.</summary>
@@ -135,6 +138,13 @@ public sealed class ManagementReports(MetricsService metrics, TokenInventory inv
         var exposed = await TokensAsync(new TokenFilter { Owner = "none", Status = TokenStatus.Exposed }, ct);
         var active = await TokensAsync(new TokenFilter { Owner = "none", Status = TokenStatus.Active }, ct);
         return new ReportList<TokenRow>([.. exposed.Items.Concat(active.Items).Take(ListRows)], exposed.Total + active.Total);
+    }
+
+    // Open exposures' tokens by blast radius, the grid's own sort (docs/metrics.md "Blast radius").
+    private async Task<ReportList<TokenRow>> MostDangerousAsync(CancellationToken ct)
+    {
+        var page = await blastRadius.MostDangerousOpenAsync(ListRows, ct);
+        return new ReportList<TokenRow>(page.Items, page.Total);
     }
 
     private async Task<ReportList<ExposureRow>> OpenExposuresAsync(CancellationToken ct)

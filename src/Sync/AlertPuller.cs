@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Domain;
+using GovernanceDashboard.Platforms;
 using GovernanceDashboard.Platforms.GitHubApp;
 using Microsoft.EntityFrameworkCore;
 

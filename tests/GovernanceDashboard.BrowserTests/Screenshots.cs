@@ -11,6 +11,7 @@ public static class Screenshots
     private static readonly (string Name, string Path, string Person)[] Pages =
     [
         ("overview", "/", "sec.lead@acme.example"),
+        ("tokens", "/tokens", "sec.analyst@acme.example"),
         ("reports", "/reports", "sec.auditor@acme.example"),
         ("reports-last-month", "/reports?from=2026-11-01&to=2026-11-30", "sec.auditor@acme.example"),
         ("definitions", "/definitions", "sec.auditor@acme.example"),

@@ -9,6 +9,9 @@ public static class Format
     /// <summary>Below this many hours a duration reads in hours, from it in days.</summary>
     public const double DaysFromHours = 48;
 
+    /// <summary>A blast-radius score with one decimal; "—" for 0 (read-only, revoked, expired, or never measured).</summary>
+    public static string Score(double score) => score > 0 ? score.ToString("0.0", CultureInfo.InvariantCulture) : "—";
+
     public static string Percent(double? ratio) => ratio is { } r ? (r * 100).ToString("0.#", CultureInfo.InvariantCulture) + " %" : "—";
 
     public static string Hours(double? hours) => hours switch

@@ -109,25 +109,16 @@ public sealed class GitHubAppConnection(IHttpClientFactory httpFactory, IOptions
     }
 
     /// <summary>True when <paramref name="uri"/> (a Link header's next page) is on the configured API host, so the token may go there.</summary>
-    public bool SameOrigin(Uri uri) => httpFactory.CreateClient(HttpClientName).BaseAddress is { } b && Uri.Compare(uri, b, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+    public bool SameOrigin(Uri uri) => PlatformPaging.SameOrigin(uri, httpFactory.CreateClient(HttpClientName).BaseAddress);
 
     /// <summary>The Link header's rel="next", only on the configured API host (the installation token goes nowhere else): every paged
     /// list of GitHub (alerts, an organisation's tokens and requests) is followed by this one rule.</summary>
     /// <exception cref="HttpRequestException">the next page points to another host</exception>
     public Uri? NextPage(HttpResponseMessage response)
     {
-        ArgumentNullException.ThrowIfNull(response);
-        if (!response.Headers.TryGetValues("Link", out var values)) return null;
-        foreach (var part in string.Join(',', values).Split(','))
-        {
-            var pieces = part.Split(';', StringSplitOptions.TrimEntries);
-            if (pieces.Length < 2 || !pieces.Skip(1).Any(p => p.Replace(" ", "", StringComparison.Ordinal) is "rel=\"next\"" or "rel=next")) continue;
-            var target = pieces[0].Trim('<', '>', ' ');
-            if (!Uri.TryCreate(target, UriKind.Absolute, out var uri)) return null;
-            if (!SameOrigin(uri)) throw new HttpRequestException("GitHub's next page points to another host; the pull stopped.");
-            return uri;
-        }
-        return null;
+        if (PlatformPaging.NextLink(response) is not { } uri) return null;
+        if (!SameOrigin(uri)) throw new HttpRequestException("GitHub's next page points to another host; the pull stopped.");
+        return uri;
     }
 
     /// <summary>GitHub's reason for an error answer: the "message" of its JSON body (cut short), or the status.</summary>
@@ -160,24 +151,8 @@ public sealed class GitHubAppConnection(IHttpClientFactory httpFactory, IOptions
         return response;
     }
 
-    /// <summary>When a rate-limited answer may be retried: 429 or 403 with <c>retry-after</c> (seconds), or <c>x-ratelimit-remaining: 0</c>
-    /// (until <c>x-ratelimit-reset</c>, epoch seconds); a 403/429 without either waits a minute, as GitHub's documentation advises.</summary>
-    internal DateTimeOffset? RetryAt(HttpResponseMessage response)
-    {
-        var now = clock.GetUtcNow();
-        var code = response.StatusCode;
-        if (code is not (HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests)) return null;
-        if (response.Headers.RetryAfter is { } after)
-            return after.Delta is { } delta ? now + delta : after.Date ?? now.AddMinutes(1);
-        if (Header(response, "x-ratelimit-remaining") == "0")
-            return long.TryParse(Header(response, "x-ratelimit-reset"), NumberStyles.None, CultureInfo.InvariantCulture, out var reset)
-                ? DateTimeOffset.FromUnixTimeSeconds(reset) is var at && at > now ? at : now.AddSeconds(1)
-                : now.AddMinutes(1);
-        return code == HttpStatusCode.TooManyRequests ? now.AddMinutes(1) : null;
-    }
-
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault()?.Trim() : null;
+    /// <summary>When a rate-limited answer may be retried (<see cref="PlatformPaging.RetryAt"/>).</summary>
+    internal DateTimeOffset? RetryAt(HttpResponseMessage response) => PlatformPaging.RetryAt(response, clock.GetUtcNow());
 
     private string? Current() =>
         _installation is { } cached && cached.ExpiresAt - RenewBefore > clock.GetUtcNow() ? cached.Token : null;

@@ -105,6 +105,8 @@ public class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixApp app) : 
         // every caller without a valid X-Hub-Signature-256 gets 401 (SyncWebhookTests checks a signed delivery is taken).
         ["POST /api/webhooks/github"] = ("LLLLLL", null),
         ["POST /api/tokens/{id:int}/validate"] = ("LDADDA", "/api/tokens/{token}/validate"),
+        // Measuring a token's reach uses its escrowed value against the platform: Analysts and Admins (audited).
+        ["POST /api/tokens/{id:int}/reach"] = ("LDADDA", "/api/tokens/{token}/reach"),
         ["GET /api/my/tokens"] = ("LAAAAA", null),
         ["GET /api/my/tokens/{id:int}/exposures"] = ("LAAAAA", "/api/my/tokens/{token}/exposures"),
         ["POST /api/my/tokens/{id:int}/suggestion"] = ("LAAAAA", "/api/my/tokens/{token}/suggestion"),

@@ -16,6 +16,7 @@ public class CommandLineHelpTests
         {
             "import FILE [--format ID] [--scanned-at ISO] [--json]", "metrics [--as-of ISO] [--from ISO] [--team NAME] [--json]", "seed-demo",
             "apikey create --person EMAIL --name NAME", "audit verify", "revoke --exposure ID [--json]", "validate --token ID [--json]",
+            "reach [--token ID] [--json]",
         })
             Assert.Contains(line, help.Out, StringComparison.Ordinal);
         // --as is for scripts and stays out of the usage.

@@ -51,7 +51,8 @@ public class OverviewScopeTests(DemoServices demo) : IClassFixture<DemoServices>
     /// <summary>A context with the app's real services, the real policies, and the given person signed in.</summary>
     private BunitContext Context(Person person) => MudBunit.NewContext(services =>
     {
-        foreach (var type in new[] { typeof(MetricsService), typeof(TrendQueries), typeof(HistoryService), typeof(ExposureList), typeof(IDbContextFactory<GovernanceDbContext>) })
+        foreach (var type in new[] { typeof(MetricsService), typeof(TrendQueries), typeof(HistoryService), typeof(ExposureList), typeof(IDbContextFactory<GovernanceDbContext>),
+            typeof(GovernanceDashboard.BlastRadius.BlastRadiusService) })
             services.AddSingleton(type, Services.GetRequiredService(type));
         // The real authorisation service and policies in place of bUnit's placeholders.
         services.RemoveAll<Microsoft.AspNetCore.Authorization.IAuthorizationService>();

@@ -1074,6 +1074,9 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<double>("BlastRadius")
+                        .HasColumnType("REAL");
+
                     b.Property<int?>("CreatedImportId")
                         .HasColumnType("INTEGER");
 
@@ -1127,6 +1130,9 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ReachEnrichedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("RevocationNote")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -1179,6 +1185,61 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
                     b.HasIndex("Status", "Platform");
 
                     b.ToTable("Tokens");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.TokenReach", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CanWrite")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Forks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FullName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ObservedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Publishes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Stars")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenId", "Source", "Kind", "FullName")
+                        .IsUnique();
+
+                    b.ToTable("TokenReach");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.WebhookDelivery", b =>
@@ -1542,6 +1603,17 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
                     b.Navigation("Owner");
 
                     b.Navigation("SuggestedOwner");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.TokenReach", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Token", "Token")
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Token");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeDecision", b =>

@@ -5,11 +5,24 @@
 namespace GovernanceDashboard.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class PatSyncSchema : Migration
+    public partial class OrgSyncAndBlastRadius : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<double>(
+                name: "BlastRadius",
+                table: "Tokens",
+                type: "REAL",
+                nullable: false,
+                defaultValue: 0.0);
+
+            migrationBuilder.AddColumn<long>(
+                name: "ReachEnrichedAt",
+                table: "Tokens",
+                type: "INTEGER",
+                nullable: true);
+
             migrationBuilder.AddColumn<string>(
                 name: "GitHubLogin",
                 table: "People",
@@ -136,6 +149,35 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.SetNull);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "TokenReach",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TokenId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Platform = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    FullName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    CanWrite = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Stars = table.Column<long>(type: "INTEGER", nullable: false),
+                    Forks = table.Column<long>(type: "INTEGER", nullable: false),
+                    Downloads = table.Column<long>(type: "INTEGER", nullable: false),
+                    Publishes = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    ObservedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TokenReach", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TokenReach_Tokens_TokenId",
+                        column: x => x.TokenId,
+                        principalTable: "Tokens",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_People_GitHubLogin",
                 table: "People",
@@ -166,6 +208,12 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
                 name: "IX_GitHubPatRequests_WriteScopeRequestId",
                 table: "GitHubPatRequests",
                 column: "WriteScopeRequestId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TokenReach_TokenId_Source_Kind_FullName",
+                table: "TokenReach",
+                columns: new[] { "TokenId", "Source", "Kind", "FullName" },
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -183,9 +231,20 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
             migrationBuilder.DropTable(
                 name: "GitHubPatRequests");
 
+            migrationBuilder.DropTable(
+                name: "TokenReach");
+
             migrationBuilder.DropIndex(
                 name: "IX_People_GitHubLogin",
                 table: "People");
+
+            migrationBuilder.DropColumn(
+                name: "BlastRadius",
+                table: "Tokens");
+
+            migrationBuilder.DropColumn(
+                name: "ReachEnrichedAt",
+                table: "Tokens");
 
             migrationBuilder.DropColumn(
                 name: "GitHubLogin",

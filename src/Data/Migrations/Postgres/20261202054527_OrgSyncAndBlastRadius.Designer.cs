@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace GovernanceDashboard.Data.Migrations.Postgres
 {
     [DbContext(typeof(GovernanceDbContext))]
-    [Migration("20261202043302_PatSyncSchema")]
-    partial class PatSyncSchema
+    [Migration("20261202054527_OrgSyncAndBlastRadius")]
+    partial class OrgSyncAndBlastRadius
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1112,6 +1112,9 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<double>("BlastRadius")
+                        .HasColumnType("double precision");
+
                     b.Property<int?>("CreatedImportId")
                         .HasColumnType("integer");
 
@@ -1165,6 +1168,9 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<long?>("ReachEnrichedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("RevocationNote")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -1217,6 +1223,63 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
                     b.HasIndex("Status", "Platform");
 
                     b.ToTable("Tokens");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.TokenReach", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("CanWrite")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Forks")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("FullName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("ObservedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("Publishes")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("Stars")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("TokenId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenId", "Source", "Kind", "FullName")
+                        .IsUnique();
+
+                    b.ToTable("TokenReach");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.WebhookDelivery", b =>
@@ -1588,6 +1651,17 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
                     b.Navigation("Owner");
 
                     b.Navigation("SuggestedOwner");
+                });
+
+            modelBuilder.Entity("GovernanceDashboard.Domain.TokenReach", b =>
+                {
+                    b.HasOne("GovernanceDashboard.Domain.Token", "Token")
+                        .WithMany()
+                        .HasForeignKey("TokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Token");
                 });
 
             modelBuilder.Entity("GovernanceDashboard.Domain.WriteScopeDecision", b =>
