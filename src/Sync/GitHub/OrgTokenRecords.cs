@@ -27,6 +27,9 @@ public sealed record PatRequestRecord(long Id, long TokenId, string OwnerLogin, 
     string? Reason, DateTimeOffset? CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt);
 
 /// <summary>One item of <c>GET /orgs/{org}/credential-authorizations</c>. <see cref="LastEight"/> lives in memory only.</summary>
+/// <summary>A repository a synced token reaches, with the figures the blast radius weighs.</summary>
+public sealed record RepositoryRecord(string FullName, long Stars, long Forks);
+
 public sealed record CredentialAuthorizationRecord(long CredentialId, string Login, string? CredentialType, string? LastEight, IReadOnlyList<string> Scopes,
     DateTimeOffset? AuthorizedAt, DateTimeOffset? AccessedAt);
 
@@ -57,10 +60,12 @@ public static class OrgTokenRecords
                 Time(item, "credential_authorized_at"), Time(item, "credential_accessed_at"))
             : null);
 
-    /// <summary>The "full_name" of each repository of a page of <c>GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories</c>.</summary>
-    public static IEnumerable<string> RepositoryNames(JsonElement page) =>
+    /// <summary>The repositories of a page of <c>GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories</c> (or of
+    /// <c>GET /orgs/{org}/repos</c>): full name, stars and forks — what the blast radius weighs.</summary>
+    public static IEnumerable<RepositoryRecord> Repositories(JsonElement page) =>
         page.ValueKind == JsonValueKind.Array
-            ? page.EnumerateArray().Select(r => r.ValueKind == JsonValueKind.Object ? Text(r, "full_name") : null).Where(n => n is not null).Select(n => n!)
+            ? page.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.Object && Text(r, "full_name", 300) is not null)
+                .Select(r => new RepositoryRecord(Text(r, "full_name", 300)!, Long(r, "stargazers_count") ?? 0, Long(r, "forks_count") ?? 0))
             : throw new JsonException("GitHub's repositories page is not a JSON array.");
 
     private static (List<T> Items, int Skipped) Items<T>(JsonElement page, Func<JsonElement, T?> read) where T : class

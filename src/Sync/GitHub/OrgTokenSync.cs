@@ -1,3 +1,4 @@
+using GovernanceDashboard.BlastRadius;
 using System.Globalization;
 using System.Text.Json;
 using GovernanceDashboard.Audit;
@@ -95,23 +96,33 @@ public static class OrgTokenNames
 /// written and audited; a token no longer listed is revoked (or expired) at the sync's time; tokens are never deleted.</summary>
 public sealed class OrgTokenSync(OrgTokenReader reader, IDbContextFactory<GovernanceDbContext> dbFactory, SecretProtector secrets, TimeProvider clock)
 {
+    /// <summary>The source of the reach rows the organisation sync writes (an enricher reading with the token writes its own).</summary>
+    public const string ReachSource = "sync:github-org";
+
     public async Task<OrgTokenSyncResult> SyncAsync(string org, CancellationToken ct)
     {
         var o = OrgTokenReader.Org(org);
         var read = (await reader.ReadAllAsync(org, $"orgs/{o}/personal-access-tokens", OrgTokenRecords.Tokens, "fine-grained personal access tokens", ct))!.Value;
         // Every page read, and the repositories of the tokens limited to some: only now is the list complete enough to decide on.
-        var repositories = new Dictionary<long, string>();
+        var repositories = new Dictionary<long, List<RepositoryRecord>>();
         foreach (var pat in read.Items.Where(p => p.RepositorySelection == "subset"))
+            repositories[pat.TokenId] = await RepositoriesAsync(org, string.Create(CultureInfo.InvariantCulture, $"orgs/{o}/personal-access-tokens/{pat.PatId}/repositories"),
+                "repositories of a fine-grained personal access token", ct);
+        // A write token over "all" repositories reaches every repository of the organisation: read that list once.
+        if (read.Items.Any(p => p.RepositorySelection == "all" && WriteScopes.ForGitHubFineGrained(p.Permissions.Levels) == WriteCapability.Write))
         {
-            var repos = (await reader.ReadAllAsync(org, string.Create(CultureInfo.InvariantCulture, $"orgs/{o}/personal-access-tokens/{pat.PatId}/repositories"),
-                page => (OrgTokenRecords.RepositoryNames(page).ToList(), 0), "repositories of a fine-grained personal access token", ct))!.Value;
-            repositories[pat.TokenId] = JsonSerializer.Serialize(repos.Items.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase));
+            var all = await RepositoriesAsync(org, $"orgs/{o}/repos", "repositories of the organisation", ct);
+            foreach (var pat in read.Items.Where(p => p.RepositorySelection == "all")) repositories[pat.TokenId] = all;
         }
         var changes = await AuditTrail.WithLockAsync(() => WriteAsync(org, read.Items, repositories, ct), ct);
         return new OrgTokenSyncResult(read.Pages, read.Items.Count, read.Skipped, changes);
     }
 
-    private async Task<List<OrgTokenChange>> WriteAsync(string org, List<PatRecord> pats, Dictionary<long, string> repositories, CancellationToken ct)
+    private async Task<List<RepositoryRecord>> RepositoriesAsync(string org, string path, string what, CancellationToken ct) =>
+        [.. (await reader.ReadAllAsync(org, path, page => (OrgTokenRecords.Repositories(page).ToList(), 0), what, ct))!.Value.Items
+            .DistinctBy(r => r.FullName, StringComparer.OrdinalIgnoreCase)];
+
+    private async Task<List<OrgTokenChange>> WriteAsync(string org, List<PatRecord> pats, Dictionary<long, List<RepositoryRecord>> repositories, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -121,7 +132,9 @@ public sealed class OrgTokenSync(OrgTokenReader reader, IDbContextFactory<Govern
         var pending = new List<(string Change, GitHubOrgToken Row, object? Before, object? After)>();
         foreach (var pat in pats.DistinctBy(p => p.TokenId))
         {
-            var repos = repositories.GetValueOrDefault(pat.TokenId);
+            // The names of a subset token's repositories are its record (a change is audited); "all" is said by the selection.
+            var repos = pat.RepositorySelection == "subset" && repositories.TryGetValue(pat.TokenId, out var subset)
+                ? JsonSerializer.Serialize(subset.Select(r => r.FullName).Order(StringComparer.OrdinalIgnoreCase)) : null;
             var permissions = pat.Permissions.Json;
             if (!rows.TryGetValue(pat.TokenId, out var row))
             {
@@ -178,6 +191,16 @@ public sealed class OrgTokenSync(OrgTokenReader reader, IDbContextFactory<Govern
                 token.Status = TokenStatus.Revoked;
             }
             pending.Add((expired ? "expired" : "revoked", row, new { permissions = ScopesOf(row.Permissions) }, new { goneAt = now, row.ExpiresAt }));
+        }
+        await db.SaveChangesAsync(ct);
+        // What each listed token can write feeds its blast radius (no secret needed: GitHub listed the repositories).
+        foreach (var pat in pats.DistinctBy(p => p.TokenId))
+        {
+            var token = rows[pat.TokenId].Token!;
+            var reached = repositories.GetValueOrDefault(pat.TokenId) ?? [];
+            var canWrite = token.WriteCapability == WriteCapability.Write;
+            await ReachStore.ApplyAsync(db, token, ReachSource, [.. reached.Select(r => new ReachedArtefact(ArtefactKind.Repository, r.FullName, canWrite, r.Stars, r.Forks))],
+                complete: true, now, ct);
         }
         await db.SaveChangesAsync(ct);
         var changes = new List<OrgTokenChange>();

@@ -36,6 +36,8 @@ public sealed class GitHubAppStub : IAsyncDisposable
     private readonly List<JsonObject> _alerts = [];
     private readonly Dictionary<string, List<JsonObject>> _pats = [];
     private readonly Dictionary<long, string[]> _repositories = [];
+    private readonly Dictionary<string, string[]> _orgRepositories = [];
+    private readonly Dictionary<string, (long Stars, long Forks)> _repositoryFigures = [];
     private readonly Dictionary<string, List<JsonObject>> _patRequests = [];
     private readonly Dictionary<string, List<JsonObject>> _credentialAuthorizations = [];
     private readonly ConcurrentQueue<StubDecision> _decisions = new();
@@ -114,6 +116,24 @@ public sealed class GitHubAppStub : IAsyncDisposable
             list.Add(pat);
             _repositories[(long)pat["id"]!] = repositories;
         }
+    }
+
+    /// <summary>The repositories of <paramref name="org"/> (<c>GET /orgs/{org}/repos</c>: what a token over "all" reaches).</summary>
+    public void PutOrgRepositories(string org, params string[] repositories)
+    {
+        lock (_alerts) _orgRepositories[org] = repositories;
+    }
+
+    /// <summary>A repository's stars and forks wherever it is listed (0 and 0 otherwise).</summary>
+    public void PutRepositoryFigures(string fullName, long stars, long forks)
+    {
+        lock (_alerts) _repositoryFigures[fullName] = (stars, forks);
+    }
+
+    private JsonObject Repository(string fullName)
+    {
+        var (stars, forks) = _repositoryFigures.GetValueOrDefault(fullName);
+        return new JsonObject { ["full_name"] = fullName, ["name"] = fullName.Split('/')[1], ["stargazers_count"] = stars, ["forks_count"] = forks };
     }
 
     public void RemovePat(string org, long tokenId)
@@ -274,7 +294,9 @@ public sealed class GitHubAppStub : IAsyncDisposable
                     return ListPage(http, _pats.GetValueOrDefault(org) ?? []);
                 case ("GET", ["orgs", _, "personal-access-tokens", var pat, "repositories"]):
                     var repos = _repositories.GetValueOrDefault(long.Parse(pat, CultureInfo.InvariantCulture)) ?? [];
-                    return ListPage(http, [.. repos.Select(r => new JsonObject { ["full_name"] = r, ["name"] = r.Split('/')[1] })]);
+                    return ListPage(http, [.. repos.Select(Repository)]);
+                case ("GET", ["orgs", var org, "repos"]):
+                    return ListPage(http, [.. (_orgRepositories.GetValueOrDefault(org) ?? []).Select(Repository)]);
                 case ("POST", ["orgs", var org, "personal-access-tokens", var pat]):
                     var grant = (_pats.GetValueOrDefault(org) ?? []).FirstOrDefault(p => p["id"]!.ToString() == pat);
                     if (grant is null) return Error(404, "Not Found");

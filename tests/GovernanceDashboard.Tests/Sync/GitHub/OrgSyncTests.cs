@@ -208,6 +208,35 @@ public class OrgSyncTests
     }
 
     [Fact]
+    public async Task A_synced_write_token_gets_the_blast_radius_of_the_repositories_GitHub_lists_for_it_and_a_read_token_none()
+    {
+        await using var s = await StartAsync();
+        s.Stub.PutRepositoryFigures("acme/web", stars: 120, forks: 30);
+        s.Stub.PutRepositoryFigures("acme/docs", stars: 5, forks: 0);
+        s.Stub.PutOrgRepositories(Org, "acme/web", "acme/docs", "acme/api");
+        s.Stub.PutPat(Org, GitHubAppStub.Pat(20_001, 1, "dev1", "deploy", Write, selection: "subset"), "acme/web", "acme/api");
+        s.Stub.PutPat(Org, GitHubAppStub.Pat(20_002, 2, "dev2", "reader", Read, selection: "subset"), "acme/web");
+        s.Stub.PutPat(Org, GitHubAppStub.Pat(20_003, 3, "dev3", "everything", Write, selection: "all"));
+
+        await s.Get<GitHubOrgSync>().SyncAsync();
+
+        await using var db = s.Db();
+        var byId = await db.GitHubOrgTokens.Include(r => r.Token).ToDictionaryAsync(r => r.GitHubTokenId, r => r.Token!);
+        // By hand (docs/metrics.md): acme/web log10(1 + 10·120 + 5·30) = log10(1351); acme/api log10(1) = 0; acme/docs log10(51).
+        Assert.Equal(Math.Log10(1351), byId[1].BlastRadius, 9);
+        Assert.Equal(0, byId[2].BlastRadius);
+        Assert.Equal(Math.Log10(1351) + Math.Log10(51), byId[3].BlastRadius, 9);
+        var reach = await db.TokenReach.Where(r => r.TokenId == byId[1].Id).OrderBy(r => r.FullName).ToListAsync();
+        Assert.Equal([("acme/api", true, 0L), ("acme/web", true, 120L)], reach.Select(r => (r.FullName, r.CanWrite, r.Stars)));
+        Assert.All(reach, r => Assert.Equal(OrgTokenSync.ReachSource, r.Source));
+        Assert.Equal(1, s.Stub.Requests.Count(r => r.Path.StartsWith("/orgs/acme/repos", StringComparison.Ordinal)));
+
+        // The grid sorts by it: the organisation-wide write token first.
+        var page = await s.Get<TokenInventory>().ListAsync(new TokenFilter(), 1, 10, TokenSort.BlastRadiusDesc);
+        Assert.Equal([byId[3].Id, byId[1].Id, byId[2].Id], page.Items.Select(t => t.Id));
+    }
+
+    [Fact]
     public async Task A_sync_cut_short_by_a_rate_limit_or_a_bad_page_writes_nothing_records_why_and_the_next_sync_takes_everything()
     {
         await using var s = await StartAsync();
