@@ -1,21 +1,4 @@
-using GovernanceDashboard.Api;
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Auth;
-using GovernanceDashboard.BlastRadius;
-using GovernanceDashboard.Bookkeeping;
 using GovernanceDashboard.Components;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Demo;
-using GovernanceDashboard.Facts;
-using GovernanceDashboard.Ingestion;
-using GovernanceDashboard.Inventory;
-using GovernanceDashboard.Metrics;
-using GovernanceDashboard.People;
-using GovernanceDashboard.Reporting;
-using GovernanceDashboard.Secrets;
-using GovernanceDashboard.Sync;
-using GovernanceDashboard.Workflows;
-using GovernanceDashboard.Workflows.Remediation;
 using MudBlazor.Services;
 
 namespace GovernanceDashboard;

@@ -1,6 +1,3 @@
-using GovernanceDashboard;
-using GovernanceDashboard.Cli;
-
 // The same program is the dashboard and the command line (docs/interfaces.md).
 if (CommandLine.IsCommand(args)) return await CommandLine.RunAsync(args);
 

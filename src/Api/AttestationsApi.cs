@@ -1,9 +1,3 @@
-using GovernanceDashboard.Auth;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Workflows;
-using GovernanceDashboard.Workflows.Attestations;
-using GovernanceDashboard.Values;
-
 namespace GovernanceDashboard.Api;
 
 public sealed record CampaignBody(string? Name, string? Scope, string? Deadline);

@@ -1,8 +1,3 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Auth;
-using GovernanceDashboard.Reporting;
-using GovernanceDashboard.Values;
-
 namespace GovernanceDashboard.Api;
 
 /// <summary>The audit trail for Admins and Auditors: filtered events as JSON, or all matching events as CSV.</summary>

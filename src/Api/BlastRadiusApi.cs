@@ -1,8 +1,3 @@
-using System.Globalization;
-using GovernanceDashboard.Auth;
-using GovernanceDashboard.BlastRadius;
-using GovernanceDashboard.Workflows;
-
 namespace GovernanceDashboard.Api;
 
 /// <summary>"Measure reach" (Analyst or Admin; session or API key): reads what a live write token can change, scores it, audits it.</summary>

@@ -1,12 +1,5 @@
-using GovernanceDashboard.Auth;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Inventory;
-using GovernanceDashboard.Metrics;
-using GovernanceDashboard.Reporting;
 using Microsoft.AspNetCore.Authorization;
 using System.Runtime.CompilerServices;
-using Microsoft.EntityFrameworkCore;
-using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 

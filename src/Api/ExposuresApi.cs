@@ -1,9 +1,4 @@
-using GovernanceDashboard.Auth;
-using GovernanceDashboard.Inventory;
-using GovernanceDashboard.Workflows;
-using GovernanceDashboard.Workflows.Remediation;
 using Microsoft.AspNetCore.Authorization;
-using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 

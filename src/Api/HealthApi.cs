@@ -1,6 +1,4 @@
-using GovernanceDashboard.Data;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace GovernanceDashboard.Api;

@@ -1,9 +1,5 @@
-using GovernanceDashboard.Auth;
-using GovernanceDashboard.Importers;
-using GovernanceDashboard.Ingestion;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 

@@ -1,6 +1,3 @@
-using GovernanceDashboard.Metrics;
-using GovernanceDashboard.Values;
-
 namespace GovernanceDashboard.Api;
 
 /// <summary>GET /api/metrics?asOf=&amp;from=&amp;team= — the docs/metrics.md object (from: start of the time-to-remediate window; team: the per-team view).</summary>

@@ -1,9 +1,3 @@
-using GovernanceDashboard.Workflows;
-using GovernanceDashboard.Workflows.Attestations;
-using GovernanceDashboard.Workflows.Notifications;
-using GovernanceDashboard.Workflows.Ownership;
-using GovernanceDashboard.Values;
-
 namespace GovernanceDashboard.Api;
 
 public sealed record SuggestionBody(bool? Accept);

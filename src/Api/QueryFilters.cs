@@ -1,8 +1,4 @@
-using GovernanceDashboard.Auth;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Inventory;
 using Microsoft.AspNetCore.Authorization;
-using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 

@@ -1,7 +1,3 @@
-using GovernanceDashboard.Auth;
-using GovernanceDashboard.Workflows;
-using GovernanceDashboard.Workflows.Remediation;
-
 namespace GovernanceDashboard.Api;
 
 /// <summary>Body of POST /api/exposures/revoke.</summary>

@@ -1,8 +1,3 @@
-using GovernanceDashboard.Auth;
-using GovernanceDashboard.Platforms.GitHubApp;
-using GovernanceDashboard.Sync;
-using GovernanceDashboard.Sync.GitHub;
-
 namespace GovernanceDashboard.Api;
 
 /// <summary>POST /api/sync/alerts?org=: pulls GitHub's secret scanning alerts now (Admin; session or API key).</summary>

@@ -1,6 +1,4 @@
-using GovernanceDashboard.Inventory;
 using Microsoft.AspNetCore.Authorization;
-using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Api;
 

@@ -1,4 +1,3 @@
-using GovernanceDashboard.Sync;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace GovernanceDashboard.Api;

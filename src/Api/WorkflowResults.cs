@@ -1,6 +1,3 @@
-using GovernanceDashboard.Workflows;
-using GovernanceDashboard.Values;
-
 namespace GovernanceDashboard.Api;
 
 /// <summary>Maps a workflow's outcome to HTTP: 400, 403, 404, 409 as problem+json with the sentence the service gave.</summary>

@@ -1,8 +1,3 @@
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Workflows;
-using GovernanceDashboard.Workflows.Approvals;
-using GovernanceDashboard.Values;
-
 namespace GovernanceDashboard.Api;
 
 /// <summary>Body of POST /api/write-scope-requests (docs/interfaces.md: tokenId, justification, days; kind and targets are extra).</summary>

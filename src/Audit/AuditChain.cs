@@ -1,10 +1,5 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
-using System.Text.Json;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Secrets;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace GovernanceDashboard.Audit;

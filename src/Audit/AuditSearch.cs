@@ -1,9 +1,3 @@
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Inventory;
-using GovernanceDashboard.Reporting;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Audit;
 
 /// <summary>Filters for the audit trail: a person (as actor or subject), a token, a kind (or a family such as "writescope"), a period.</summary>

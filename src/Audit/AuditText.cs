@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Audit;
 
 /// <summary>An audit event with the sentence a person reads for it ("sec.lead approved write scope for hf_…x9Qz until

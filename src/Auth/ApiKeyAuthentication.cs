@@ -1,12 +1,6 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
-using GovernanceDashboard.Bookkeeping;
-using GovernanceDashboard.Data;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace GovernanceDashboard.Auth;
 

@@ -1,8 +1,4 @@
 using System.Security.Claims;
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Auth;
 

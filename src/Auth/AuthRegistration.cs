@@ -1,11 +1,7 @@
 using System.Security.Claims;
-using GovernanceDashboard.Bookkeeping;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Identity.Web;
 
 namespace GovernanceDashboard.Auth;

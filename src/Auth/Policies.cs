@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using GovernanceDashboard.Domain;
 using Microsoft.AspNetCore.Authorization;
 
 namespace GovernanceDashboard.Auth;

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace GovernanceDashboard.Auth;
 
 /// <summary>Response headers every answer carries: a Content-Security-Policy that lets Blazor Server, MudBlazor and Plotly

@@ -1,13 +1,8 @@
 using System.Security.Claims;
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Bookkeeping;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Auth;
 

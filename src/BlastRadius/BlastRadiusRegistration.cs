@@ -1,7 +1,4 @@
-using GovernanceDashboard.Platforms;
-using GovernanceDashboard.Workflows;
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
 
 namespace GovernanceDashboard.BlastRadius;
 

@@ -1,6 +1,3 @@
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Domain.Rules;
-
 namespace GovernanceDashboard.BlastRadius;
 
 /// <summary>One artefact a token reaches, as a reader or a platform sync observed it (the figures of a <see cref="TokenReach"/> row).</summary>

@@ -1,13 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Inventory;
-using GovernanceDashboard.Secrets;
-using GovernanceDashboard.Workflows;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace GovernanceDashboard.BlastRadius;
 

@@ -1,7 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text.Json;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms;
 
 namespace GovernanceDashboard.BlastRadius;
 

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using GovernanceDashboard.Platforms;
 
 namespace GovernanceDashboard.BlastRadius;
 

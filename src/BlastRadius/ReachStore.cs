@@ -1,7 +1,3 @@
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.BlastRadius;
 
 /// <summary>Writes what a source observed a token to reach into <see cref="TokenReach"/> and the token's score: the one way in for the

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
-using GovernanceDashboard.Secrets;
 
 namespace GovernanceDashboard.Bookkeeping;
 

@@ -1,7 +1,4 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Bookkeeping;
 

@@ -1,7 +1,3 @@
-using GovernanceDashboard.Auth;
-using GovernanceDashboard.Data;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Cli;
 
 /// <summary>apikey create --person EMAIL --name NAME: prints the key once; only its hash is stored. An operator's tool,

@@ -1,7 +1,3 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Cli;
 
 /// <summary>audit verify: prints the head anchored outside the database; 0 when the keyed chain is intact and reaches the

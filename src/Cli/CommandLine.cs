@@ -1,6 +1,4 @@
 using System.CommandLine;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Values;
 
 namespace GovernanceDashboard.Cli;
 

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using GovernanceDashboard.Api;
-using GovernanceDashboard.Importers;
-using GovernanceDashboard.Ingestion;
-using GovernanceDashboard.Values;
-
 namespace GovernanceDashboard.Cli;
 
 /// <summary>import FILE [--format ID] [--scanned-at ISO-8601] [--json] [--as EMAIL]: exit 0 imported, 2 file rejected (nothing written), 1 other failure.</summary>

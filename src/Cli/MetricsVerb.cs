@@ -1,8 +1,3 @@
-using System.Text.Json;
-using GovernanceDashboard.Api;
-using GovernanceDashboard.Metrics;
-using GovernanceDashboard.Values;
-
 namespace GovernanceDashboard.Cli;
 
 /// <summary>metrics [--as-of ISO-8601] [--from ISO-8601] [--team NAME] [--json]</summary>

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using GovernanceDashboard.BlastRadius;
-using GovernanceDashboard.Values;
-
 namespace GovernanceDashboard.Cli;
 
 /// <summary>reach [--token ID] [--json]: reads what one token (or, without --token, one pass of the due live write tokens) can write,

@@ -1,11 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using GovernanceDashboard.Api;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Workflows;
-using GovernanceDashboard.Workflows.Remediation;
-using GovernanceDashboard.Values;
-
 namespace GovernanceDashboard.Cli;
 
 /// <summary>revoke --exposure ID [--as EMAIL] [--json]: queues the exposure's token and, as the command line has no worker, sends it

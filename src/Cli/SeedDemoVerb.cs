@@ -1,5 +1,3 @@
-using GovernanceDashboard.Demo;
-
 namespace GovernanceDashboard.Cli;
 
 /// <summary>seed-demo: fills an empty store with the demo organisation; exit 2 if the store is not empty.</summary>

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using GovernanceDashboard.Values;
-using GovernanceDashboard.Platforms.GitHubApp;
-using GovernanceDashboard.Sync;
-using GovernanceDashboard.Sync.GitHub;
-
 namespace GovernanceDashboard.Cli;
 
 /// <summary>sync alerts [--org NAME] [--json]: pulls GitHub's secret scanning alerts now, through the same ingestion as an uploaded

@@ -1,6 +1,4 @@
-using GovernanceDashboard.Audit;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Data;
 

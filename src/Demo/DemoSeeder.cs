@@ -1,10 +1,3 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms;
-using GovernanceDashboard.Secrets;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Demo;
 
 /// <summary>A realistic demo organisation with a year of history, so a first run shows a living dashboard.</summary>

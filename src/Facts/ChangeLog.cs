@@ -1,5 +1,4 @@
 using System.Data.Common;
-using GovernanceDashboard.Data;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace GovernanceDashboard.Facts;

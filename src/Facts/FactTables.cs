@@ -1,6 +1,3 @@
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Domain.Rules;
-
 namespace GovernanceDashboard.Facts;
 
 /// <summary>The facts the metrics and the inventory compute over, one compact column per field, indexed by row id

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using GovernanceDashboard.Domain;
 
 namespace GovernanceDashboard.Facts;
 

@@ -1,8 +1,6 @@
 using System.Data;
 using System.Diagnostics;
-using GovernanceDashboard.Data;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Facts;
 

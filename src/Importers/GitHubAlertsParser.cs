@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms;
-
 namespace GovernanceDashboard.Importers;
 
 /// <summary>Reads a GitHub secret scanning alerts REST response (org or repo list, a JSON array) into findings; several pages

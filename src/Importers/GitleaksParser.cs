@@ -1,7 +1,3 @@
-using System.Text.Json;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms;
-
 namespace GovernanceDashboard.Importers;
 
 /// <summary>Reads a Gitleaks v8 <c>--report-format json</c> report (a JSON array of findings) into findings.</summary>

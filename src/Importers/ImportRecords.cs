@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Importers;
 
 /// <summary>What a parser yields for each record of a file: a finding, a person, an ownership rule, or a rejection.</summary>

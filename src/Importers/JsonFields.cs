@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace GovernanceDashboard.Importers;
 
 /// <summary>Typed access to one record's JSON fields that remembers the first wrong type instead of throwing;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace GovernanceDashboard.Importers;
 
 /// <summary>Shared plumbing of the JSON parsers: streaming a top-level array element by element, and mapping one record

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace GovernanceDashboard.Importers;
 
 /// <summary>Reads one JSON document from a stream token by token over a refilled buffer, and captures single values

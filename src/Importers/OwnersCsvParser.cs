@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Importers;
 
 /// <summary>Reads ownership rules (<c>platform,account,owner_email</c>): every token of that platform account gets that owner.</summary>

@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Importers;
 
 /// <summary>Reads the people directory CSV (<c>email,display_name,team,manager_email,active[,roles][,github_login]</c>) into person rows.

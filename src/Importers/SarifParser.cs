@@ -1,7 +1,3 @@
-using System.Text.Json;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms;
-
 namespace GovernanceDashboard.Importers;
 
 /// <summary>Reads SARIF 2.1.0 from a secret scanner (gitleaks, trufflehog, secretlint…), streaming <c>runs[].results[]</c>.

@@ -1,8 +1,5 @@
 using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
 using System.Text.Unicode;
-using GovernanceDashboard.Platforms;
 
 namespace GovernanceDashboard.Importers;
 

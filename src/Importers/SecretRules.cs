@@ -1,6 +1,3 @@
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms;
-
 namespace GovernanceDashboard.Importers;
 
 /// <summary>Tells a secret scanner's SARIF results from those of tools that look for other things (CodeQL, linters): only

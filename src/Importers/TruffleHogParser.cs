@@ -1,7 +1,4 @@
-using System.Text.Json;
 using System.Text.Unicode;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms;
 
 namespace GovernanceDashboard.Importers;
 

@@ -1,7 +1,4 @@
 using System.Data.Common;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace GovernanceDashboard.Ingestion;

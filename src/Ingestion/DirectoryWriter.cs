@@ -1,9 +1,3 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Importers;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Ingestion;
 
 /// <summary>Writes people-csv and owners-csv rows: the directory and the ownership rules. Small tables: EF Core directly.</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using GovernanceDashboard.Importers;
-using GovernanceDashboard.Platforms;
-using GovernanceDashboard.Secrets;
-
 namespace GovernanceDashboard.Ingestion;
 
 /// <summary>What names a finding in the store: its token's identity and mask, and the key of the place it was seen.</summary>

@@ -1,11 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Importers;
-using GovernanceDashboard.Ingestion.Rules;
-using GovernanceDashboard.Platforms;
-using GovernanceDashboard.Secrets;
 
 namespace GovernanceDashboard.Ingestion;
 

@@ -1,5 +1,3 @@
-using GovernanceDashboard.Importers;
-
 namespace GovernanceDashboard.Ingestion;
 
 /// <summary>Writes one import's findings inside its transaction: <see cref="FindingWriter"/> (row by row, SQLite) or

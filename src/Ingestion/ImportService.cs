@@ -1,15 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Data.Configurations;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Importers;
-using GovernanceDashboard.Secrets;
-using GovernanceDashboard.Settings;
-using GovernanceDashboard.Workflows.Remediation;
-using GovernanceDashboard.Workflows.Notifications;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace GovernanceDashboard.Ingestion;

@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
-using GovernanceDashboard.Secrets;
 using Microsoft.Win32.SafeHandles;
 
 namespace GovernanceDashboard.Ingestion;

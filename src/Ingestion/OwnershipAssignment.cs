@@ -1,8 +1,3 @@
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Ingestion.Rules;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Ingestion;
 
 /// <summary>Applies <see cref="OwnerAssignmentRule"/> set-based in the store: owners from owners-csv rules (confirmed)

@@ -1,6 +1,3 @@
-using GovernanceDashboard.Data;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Ingestion;
 
 /// <summary>PostgreSQL: what an import does between writing the findings and the set-based statements that follow

@@ -1,6 +1,3 @@
-using GovernanceDashboard.Data;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Ingestion;
 
 /// <summary>SQLite settings for the length of one import's connection, put back when it ends (the connection goes back to the pool).</summary>

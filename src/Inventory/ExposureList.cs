@@ -1,10 +1,3 @@
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Domain.Rules;
-using GovernanceDashboard.Settings;
-using GovernanceDashboard.Values;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Inventory;
 
 /// <summary>Filters for exposure lists (page, report, CSV).</summary>

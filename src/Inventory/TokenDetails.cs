@@ -1,7 +1,3 @@
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Inventory;
 
 /// <summary>Everything known of one token, for its page: never the secret.</summary>

@@ -1,9 +1,3 @@
-using GovernanceDashboard.BlastRadius;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Facts;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Inventory;
 
 /// <summary>Filters for the token inventory (grid, API, CSV).</summary>

@@ -1,9 +1,3 @@
-using GovernanceDashboard.BlastRadius;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Domain.Rules;
-using GovernanceDashboard.Facts;
-using GovernanceDashboard.Algorithms;
-
 namespace GovernanceDashboard.Inventory;
 
 /// <summary>The inventory's filters and sorts over the in-memory facts: which tokens match, how many, and the ids of one

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace GovernanceDashboard.Logging;
 
 /// <summary>Makes a value that came from a user safe to put in a log line.</summary>

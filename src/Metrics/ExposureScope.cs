@@ -1,8 +1,3 @@
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Facts;
-using GovernanceDashboard.Inventory;
-using GovernanceDashboard.Settings;
-
 namespace GovernanceDashboard.Metrics;
 
 /// <summary>Which exposures a chart counts: the Exposures page's filters, so its charts and its lists show the same

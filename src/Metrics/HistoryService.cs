@@ -1,7 +1,3 @@
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Metrics;
 
 /// <summary>Daily snapshots of the headline figures, so trends are real and cheap: one row per day (24:00 UTC) for the

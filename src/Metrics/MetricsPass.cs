@@ -1,8 +1,3 @@
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Domain.Rules;
-using GovernanceDashboard.Facts;
-using GovernanceDashboard.Settings;
-
 namespace GovernanceDashboard.Metrics;
 
 /// <summary>docs/metrics.md over the in-memory facts: one pass over exposures, grants, tokens and the current campaign's

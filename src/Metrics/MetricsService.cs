@@ -1,8 +1,3 @@
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Facts;
-using GovernanceDashboard.Settings;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Metrics;
 
 /// <summary>The one implementation of docs/metrics.md, as of any instant; every page, the CLI, the API and reports use it.</summary>

@@ -1,6 +1,3 @@
-using GovernanceDashboard.Facts;
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Metrics;
 
 /// <summary>One month of exposure activity: opened, remediated, and the median time to remediate of those remediated in it.</summary>

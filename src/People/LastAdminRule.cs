@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.People;
 
 /// <summary>The directory never loses its last active Admin, by any path (a people-csv import, an admin's edit): without

@@ -1,8 +1,3 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.People;
 
 /// <summary>Changes to the people directory made in the app (role assignment), each audited.</summary>

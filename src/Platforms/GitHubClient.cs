@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
-using GovernanceDashboard.Domain;
 
 namespace GovernanceDashboard.Platforms;
 

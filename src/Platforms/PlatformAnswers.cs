@@ -1,5 +1,4 @@
 using System.Net;
-using GovernanceDashboard.Domain;
 
 namespace GovernanceDashboard.Platforms;
 

@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Platforms;
 
 /// <summary>Which tokens the platforms' revocation APIs take, and where a person revokes the others by hand.</summary>

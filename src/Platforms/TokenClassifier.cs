@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Platforms;
 
 /// <summary>A token's platform and kind as far as they can be told.</summary>

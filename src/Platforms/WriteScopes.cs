@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Platforms;
 
 /// <summary>Whether a token's known permissions allow changing anything, exactly as docs/metrics.md "Write scope" defines it.</summary>

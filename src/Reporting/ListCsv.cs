@@ -1,6 +1,3 @@
-using GovernanceDashboard.Inventory;
-using GovernanceDashboard.Metrics;
-
 namespace GovernanceDashboard.Reporting;
 
 /// <summary>The columns of each exported list, one definition for the streamed /export endpoints and the mailed report's attachments.</summary>

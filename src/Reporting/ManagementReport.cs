@@ -1,11 +1,3 @@
-using System.Globalization;
-using GovernanceDashboard.BlastRadius;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Inventory;
-using GovernanceDashboard.Metrics;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Reporting;
 
 /// <summary>A report's period: whole UTC days from <see cref="From"/> to <see cref="To"/>, both included.</summary>

@@ -1,16 +1,3 @@
-using System.Globalization;
-using System.Text;
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Components.Shared;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Inventory;
-using GovernanceDashboard.Settings;
-using GovernanceDashboard.Workflows;
-using GovernanceDashboard.Workflows.Notifications;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-
 namespace GovernanceDashboard.Reporting;
 
 /// <summary>Mails the management report of the last complete period to its recipients, once per period: the headline

@@ -1,5 +1,3 @@
-using GovernanceDashboard.Workflows;
-
 namespace GovernanceDashboard.Reporting;
 
 /// <summary>Registers the management report and its mailing schedule.</summary>

@@ -1,9 +1,3 @@
-using System.Globalization;
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Settings;
 
 /// <summary>Admin-editable settings with their defaults; stored as key/value rows, changes audited.</summary>

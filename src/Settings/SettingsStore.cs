@@ -1,7 +1,3 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Settings;
 
 /// <summary>Reads the settings and saves an Admin's edits of them, audited, for every Settings tab alike.</summary>

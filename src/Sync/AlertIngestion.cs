@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using GovernanceDashboard.Importers;
-using GovernanceDashboard.Ingestion;
-
 namespace GovernanceDashboard.Sync;
 
 /// <summary>Hands alerts read from GitHub's API to the very ingestion an uploaded <c>github-alerts</c> file goes through (the same

@@ -1,13 +1,5 @@
 using System.Buffers;
-using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text.Json;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms;
-using GovernanceDashboard.Platforms.GitHubApp;
-using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Sync;
 

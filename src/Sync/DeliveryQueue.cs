@@ -1,12 +1,4 @@
-using System.Globalization;
 using System.Net;
-using GovernanceDashboard.Workflows;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Importers;
-using GovernanceDashboard.Platforms.GitHubApp;
-using GovernanceDashboard.Workflows.Remediation;
-using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Sync;
 

@@ -1,7 +1,3 @@
-using GovernanceDashboard.Platforms.GitHubApp;
-using GovernanceDashboard.Sync.GitHub;
-using GovernanceDashboard.Workflows;
-
 namespace GovernanceDashboard.Sync;
 
 /// <summary>Registers the alert sync: the services everywhere (the <c>sync alerts</c> verb pulls too), the workers in the dashboard only.</summary>

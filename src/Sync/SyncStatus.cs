@@ -1,8 +1,3 @@
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms.GitHubApp;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Sync;
 
 /// <summary>The GitHub connection as the Imports page shows it.</summary>

@@ -1,6 +1,3 @@
-using GovernanceDashboard.Platforms.GitHubApp;
-using GovernanceDashboard.Workflows;
-
 namespace GovernanceDashboard.Sync;
 
 /// <summary>Works off the webhook queue in the dashboard process: woken when a delivery is queued here, polling for retries and for

@@ -1,10 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Sync;
 
 /// <summary>How a webhook delivery was answered.</summary>

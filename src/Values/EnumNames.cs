@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GovernanceDashboard.Values;
 
 /// <summary>Enum values as the HTTP API and the command line take them: by name, ignoring case.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GovernanceDashboard.Values;
 
 /// <summary>Instants as the HTTP API, the command line and the pages take them: ISO-8601, UTC when no offset is given.</summary>

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using GovernanceDashboard.Auth;
-using GovernanceDashboard.Domain;
 
 namespace GovernanceDashboard.Workflows;
 

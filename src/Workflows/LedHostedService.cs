@@ -1,6 +1,3 @@
-using GovernanceDashboard.Data;
-using Microsoft.Extensions.Options;
-
 namespace GovernanceDashboard.Workflows;
 
 /// <summary>Runs a background worker (revocations, validation, history, GitHub sync) only in the instance that holds the workflow

@@ -1,9 +1,3 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Settings;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-
 namespace GovernanceDashboard.Workflows;
 
 /// <summary>How often the workflow background services run (<c>Workflows:IntervalSeconds</c>, <c>Workflows:MailIntervalSeconds</c>).</summary>

@@ -1,9 +1,3 @@
-using GovernanceDashboard.Workflows.Approvals;
-using GovernanceDashboard.Workflows.Attestations;
-using GovernanceDashboard.Workflows.Notifications;
-using GovernanceDashboard.Workflows.Ownership;
-using GovernanceDashboard.Workflows.Remediation;
-
 namespace GovernanceDashboard.Workflows;
 
 /// <summary>Registers the workflows (approvals, ownership, attestations, triage, notifications) and their schedules.</summary>

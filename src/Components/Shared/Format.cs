@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GovernanceDashboard.Components.Shared;
 
 /// <summary>How figures read on screen, on every page and chart alike: ratios as percent, durations in hours under two days

@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Components.Shared;
 
 /// <summary>What people read for the domain's enum values: "Hugging Face user token", not HuggingFaceUserToken. Every enum

@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace GovernanceDashboard.Data.Configurations;

@@ -1,9 +1,3 @@
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Domain.Rules;
-using GovernanceDashboard.Importers;
-using GovernanceDashboard.Ingestion.Rules;
-using GovernanceDashboard.Secrets;
 using Npgsql;
 
 namespace GovernanceDashboard.Ingestion.Postgres;

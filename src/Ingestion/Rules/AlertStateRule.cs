@@ -1,6 +1,3 @@
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Importers;
-
 namespace GovernanceDashboard.Ingestion.Rules;
 
 /// <summary>What a GitHub secret scanning alert's state does to its exposure and token (docs/imports.md).</summary>

@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Ingestion.Rules;
 
 /// <summary>How an imported token gets its owner (docs/imports.md "Occurrences, exposures, re-imports"), the one definition: an owners-csv rule

@@ -1,6 +1,3 @@
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Importers;
-
 namespace GovernanceDashboard.Ingestion.Rules;
 
 /// <summary>An exposure's severity (docs/metrics.md "Severity"), judged on what its earliest detection reported.</summary>

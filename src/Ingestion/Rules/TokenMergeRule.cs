@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Ingestion.Rules;
 
 /// <summary>What another sighting of a known token changes on it (docs/imports.md), the one definition: first and last seen

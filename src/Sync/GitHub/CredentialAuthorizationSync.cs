@@ -1,13 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms;
-using GovernanceDashboard.Secrets;
-using GovernanceDashboard.Workflows.Approvals;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Sync.GitHub;
 
 /// <summary>What the credential-authorisation part of an organisation's sync did (null counts: not a SAML SSO organisation).</summary>

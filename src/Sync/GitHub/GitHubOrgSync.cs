@@ -1,8 +1,3 @@
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms.GitHubApp;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Sync.GitHub;
 
 /// <summary>What one organisation's sync did: its tokens (what changed), its requests, its credential authorisations.</summary>

@@ -1,5 +1,3 @@
-using GovernanceDashboard.Workflows;
-
 namespace GovernanceDashboard.Sync.GitHub;
 
 /// <summary>Registers the GitHub organisation sync: the services everywhere (the <c>sync github</c> verb syncs too), the worker in the

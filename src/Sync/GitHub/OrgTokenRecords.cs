@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace GovernanceDashboard.Sync.GitHub;
 
 /// <summary>A fine-grained PAT's permissions as GitHub gives them (organization / repository / other: name → level).</summary>

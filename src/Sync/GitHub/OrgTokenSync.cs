@@ -1,14 +1,3 @@
-using GovernanceDashboard.BlastRadius;
-using System.Globalization;
-using System.Text.Json;
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms;
-using GovernanceDashboard.Secrets;
-using GovernanceDashboard.Workflows.Approvals;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Sync.GitHub;
 
 /// <summary>One change a sync found, with the sync's time: new (access granted), changed (permissions or repositories), revoked or

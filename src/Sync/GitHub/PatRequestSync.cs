@@ -1,15 +1,4 @@
-using System.Globalization;
 using System.Net;
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms;
-using GovernanceDashboard.Platforms.GitHubApp;
-using GovernanceDashboard.Secrets;
-using GovernanceDashboard.Workflows;
-using GovernanceDashboard.Workflows.Approvals;
-using GovernanceDashboard.Workflows.Remediation;
-using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceDashboard.Sync.GitHub;
 

@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Workflows.Approvals;
 
 /// <summary>Why someone may not decide a write-scope request.</summary>

@@ -1,9 +1,3 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Settings;
-using GovernanceDashboard.Workflows.Notifications;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Workflows.Approvals;
 
 /// <summary>Warns owners before their write-scope grants end and records each expiry (audited): from then on the token counts

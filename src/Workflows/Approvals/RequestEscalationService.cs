@@ -1,10 +1,3 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Settings;
-using GovernanceDashboard.Workflows.Notifications;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Workflows.Approvals;
 
 /// <summary>Escalates write-scope requests that waited too long (setting EscalateRequestsAfterDays) to the requester's manager,

@@ -1,11 +1,3 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Settings;
-using GovernanceDashboard.Values;
-using GovernanceDashboard.Workflows.Notifications;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Workflows.Approvals;
 
 /// <summary>Write-scope requests (signal 2, "write scopes are rare and justified"): an owner asks or declares, approvers decide

@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Workflows.Approvals;
 
 /// <summary>What an owner asks: write scope on one of their tokens, why, where, for how long.</summary>

@@ -1,10 +1,3 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Settings;
-using GovernanceDashboard.Workflows.Notifications;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Workflows.Attestations;
 
 /// <summary>Before a campaign's deadline, reminds owners who have not answered; after it, escalates what is still unanswered

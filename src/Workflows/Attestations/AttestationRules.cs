@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Workflows.Attestations;
 
 /// <summary>The state rules of attestation campaigns, free of storage so they are tested on their own.</summary>

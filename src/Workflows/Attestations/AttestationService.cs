@@ -1,11 +1,3 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Domain.Rules;
-using GovernanceDashboard.Workflows.Approvals;
-using GovernanceDashboard.Workflows.Notifications;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Workflows.Attestations;
 
 /// <summary>Attestation campaigns: an Analyst or Admin opens one, each owner answers one task per token (keep, reduce scope,

@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Workflows.Attestations;
 
 /// <summary>Progress of one campaign; <see cref="CompletionRatio"/> is docs/metrics.md's attested / due.</summary>

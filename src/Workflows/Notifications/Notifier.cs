@@ -1,7 +1,3 @@
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Workflows.Notifications;
 
 /// <summary>One message as the person sees it in the app.</summary>

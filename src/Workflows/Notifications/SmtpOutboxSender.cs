@@ -1,11 +1,7 @@
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace GovernanceDashboard.Workflows.Notifications;
 

@@ -1,9 +1,3 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Ingestion;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Workflows.Ownership;
 
 /// <summary>One ownership rule as listed: the platform account, its owner, and how many tokens it matches.</summary>

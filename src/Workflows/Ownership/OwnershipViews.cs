@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Workflows.Ownership;
 
 /// <summary>A token on "My tokens": owned or suggested, with what its owner needs to act on it (masks only).</summary>

@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Workflows.Ownership;
 
 /// <summary>How the token went away, as its owner records it.</summary>

@@ -1,6 +1,3 @@
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Settings;
-
 namespace GovernanceDashboard.Workflows.Remediation;
 
 /// <summary>Which new exposures are revoked automatically: severities per platform, from the Admin's setting or else from

@@ -1,8 +1,3 @@
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Workflows.Remediation;
 
 /// <summary>The automatic policy's side of an import: inside the import's own transaction, queues the exposures it opened that the

@@ -1,5 +1,3 @@
-using GovernanceDashboard.Platforms;
-
 namespace GovernanceDashboard.Workflows.Remediation;
 
 /// <summary>Registers revocation and validation: the platform clients and services everywhere, the workers in the dashboard only.</summary>

@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Workflows.Remediation;
 
 /// <summary>What asking to revoke one exposure came to.</summary>

@@ -1,14 +1,3 @@
-using System.Security.Cryptography;
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms;
-using GovernanceDashboard.Secrets;
-using GovernanceDashboard.Workflows.Approvals;
-using GovernanceDashboard.Workflows.Notifications;
-using GovernanceDashboard.Workflows.Ownership;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Workflows.Remediation;
 
 /// <summary>"Revoke now" and the queue behind it: requests are stored first, then sent in batches per platform (within GitHub's

@@ -1,11 +1,3 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Settings;
-using GovernanceDashboard.Workflows.Approvals;
-using GovernanceDashboard.Workflows.Notifications;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Workflows.Remediation;
 
 /// <summary>Reopens exposures whose accepted risk has expired (audited; owner and analysts told). State lives in the store, so a restart

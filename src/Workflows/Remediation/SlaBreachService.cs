@@ -1,10 +1,3 @@
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Domain.Rules;
-using GovernanceDashboard.Settings;
-using GovernanceDashboard.Workflows.Notifications;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Workflows.Remediation;
 
 /// <summary>Tells the owner, the owner's manager and the analysts when an open exposure passes its severity's SLA (docs/metrics.md "breached").

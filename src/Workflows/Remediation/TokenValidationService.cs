@@ -1,14 +1,4 @@
-using System.Security.Cryptography;
 using System.Threading.RateLimiting;
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Platforms;
-using GovernanceDashboard.Secrets;
-using GovernanceDashboard.Workflows.Approvals;
-using GovernanceDashboard.Workflows.Ownership;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace GovernanceDashboard.Workflows.Remediation;
 

@@ -1,5 +1,3 @@
-using GovernanceDashboard.Domain;
-
 namespace GovernanceDashboard.Workflows.Remediation;
 
 /// <summary>Why a person closes an exposure without revoking its token (docs/metrics.md "dismissed": closed, excluded from time to remediate).</summary>

@@ -1,11 +1,3 @@
-using GovernanceDashboard.Audit;
-using GovernanceDashboard.Data;
-using GovernanceDashboard.Domain;
-using GovernanceDashboard.Workflows.Approvals;
-using GovernanceDashboard.Workflows.Notifications;
-using GovernanceDashboard.Workflows.Ownership;
-using Microsoft.EntityFrameworkCore;
-
 namespace GovernanceDashboard.Workflows.Remediation;
 
 /// <summary>A note an analyst left on an exposure; notes live in the audit trail (append-only, hash-chained), as an auditor expects.</summary>

@@ -1,4 +1,3 @@
-using GovernanceDashboard.Workflows.Remediation;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 

@@ -1,8 +1,7 @@
-using GovernanceDashboard.Auth;
-using GovernanceDashboard.Settings;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using Severity = MudBlazor.Severity;
 
 namespace GovernanceDashboard.Components.Pages.Settings;
 
