@@ -1,34 +1,14 @@
 namespace GovernanceDashboard.Api;
 
-/// <summary>POST /api/sync/alerts?org=: pulls GitHub's secret scanning alerts now (Admin; session or API key).</summary>
+/// <summary>POST /api/sync/alerts?org= and /api/sync/github?org=: GitHub's secret scanning alerts, or its organisations' tokens, now
+/// (Admin; session or API key); a synced token's organisation access revoked. GitHub's refusals answer alike on every route.</summary>
 public static class SyncApi
 {
     public static IEndpointRouteBuilder MapSyncApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/sync/alerts", async (string? org, AlertPuller puller, CancellationToken ct) =>
-        {
-            try
-            {
-                return WorkflowResults.Json(new { organizations = await puller.PullAsync(org, ct) });
-            }
-            catch (ArgumentException ex)
-            {
-                return WorkflowResults.BadRequest(ex.Message);
-            }
-            catch (GitHubConfigurationException ex)
-            {
-                return Results.Problem(ex.Message, title: "GitHub refused the configuration, or it is incomplete.", statusCode: StatusCodes.Status422UnprocessableEntity);
-            }
-            catch (GitHubRateLimitedException ex)
-            {
-                return RateLimited(ex);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException
-                or Polly.CircuitBreaker.BrokenCircuitException or System.Text.Json.JsonException)
-            {
-                return Results.Problem("GitHub could not be reached or gave an unreadable answer: " + ex.Message, statusCode: StatusCodes.Status502BadGateway);
-            }
-        }).RequireAuthorization(Policies.Administer).WithName("SyncAlerts");
+            await GitHubCallAsync(async () => WorkflowResults.Json(new { organizations = await puller.PullAsync(org, ct) })))
+            .RequireAuthorization(Policies.Administer).WithName("SyncAlerts");
 
         // The organisation sync: fine-grained PATs, PAT requests, credential authorisations, then decisions and revocations.
         app.MapPost("/api/sync/github", async (string? org, GitHubOrgSync sync, CancellationToken ct) =>

@@ -11,7 +11,7 @@ namespace GovernanceDashboard.Ingestion;
 /// in memory only the latest exposure of each token it touched.
 /// The SQL is plain (quoted identifiers, ON CONFLICT, RETURNING), written for SQLite and PostgreSQL alike.
 /// </remarks>
-internal sealed class FindingWriter : IFindingWriter
+internal sealed class FindingWriter : FindingWriterBase
 {
     private readonly SecretProtector _secrets;
     private readonly int _importId;
@@ -99,19 +99,10 @@ internal sealed class FindingWriter : IFindingWriter
     private static string T(string set) => "\"" + set + "\"";
     private static string C(string property) => "\"" + property + "\"";
 
-    public int TokensNew { get; private set; }
-    public int TokensSeen { get; private set; }
-    public int OccurrencesNew { get; private set; }
-    public int Duplicates { get; private set; }
-    public int ExposuresOpened { get; private set; }
-    public int ExposuresClosed { get; private set; }
-    public int OccurrencesOnClosedTokens { get; private set; }
-
-
     /// <summary>Records one finding under its names (null: it has none); returns a reason when it cannot be recorded (then nothing of it was written).</summary>
-    public string? Write(Finding f, FindingNames? names)
+    public override string? Write(Finding f, FindingNames? names)
     {
-        if (names is null) return "the finding has neither a secret value nor a location";
+        if (names is null) return NoNames;
         var detectedAt = f.AlertCreatedAt ?? _scannedAt;
         var (tokenId, createdHere, revoked, write) = UpsertToken(f, names, detectedAt);
         if (!_touched.TryGetValue(tokenId, out var touched))
@@ -337,7 +328,7 @@ internal sealed class FindingWriter : IFindingWriter
 
     private static object Db(DateTimeOffset? value) => value is { } v ? v.ToUnixTimeMilliseconds() : DBNull.Value;
 
-    public void Dispose()
+    public override void Dispose()
     {
         _escrow?.Dispose();
         foreach (var c in new[] { _upsertToken, _insertOccurrence, _latestExposure, _openExposure, _updateExposure, _revokeToken, _setStatus }) c.Dispose();

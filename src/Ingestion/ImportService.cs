@@ -105,7 +105,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         var exposureFloor = await AutomaticRevocation.ExposureFloorAsync(db, ct);
         var deferred = ScanFormats.Contains(format) ? await DeferredIndexes.DropAsync(db, file.Length, ct) : null;
 
-        using IFindingWriter findings = db.Database.IsNpgsql()
+        using FindingWriterBase findings = db.Database.IsNpgsql()
             ? new Postgres.PostgresFindingWriter((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), (Npgsql.NpgsqlTransaction)tx.GetDbTransaction(), secrets, import.Id, scannedAt, now,
                 configuration.GetValue(Postgres.PostgresFindingWriter.BatchSetting, Postgres.PostgresFindingWriter.DefaultBatchRecords), ct)
             : new FindingWriter(db.Database.GetDbConnection(), tx.GetDbTransaction(), secrets, import.Id, scannedAt, now, postgres: false);

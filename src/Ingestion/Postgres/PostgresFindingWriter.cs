@@ -23,7 +23,7 @@ namespace GovernanceDashboard.Ingestion.Postgres;
 /// Staging tables are temporary (<c>ON COMMIT DROP</c>) and made from the real tables' columns, so their types follow the model.
 /// Nothing clear is staged: identities and place keys are keyed hashes, escrow copies are encrypted before they are copied.
 /// </remarks>
-internal sealed class PostgresFindingWriter : IFindingWriter
+internal sealed class PostgresFindingWriter : FindingWriterBase
 {
     /// <summary>Records per batch: large enough that the per-batch round trips vanish, small enough to hold in memory.</summary>
     public const int DefaultBatchRecords = 8192;
@@ -63,23 +63,15 @@ internal sealed class PostgresFindingWriter : IFindingWriter
         _pending = new List<Pending>(Math.Min(batchRecords, 1 << 16));
     }
 
-    public int TokensNew { get; private set; }
-    public int TokensSeen { get; private set; }
-    public int OccurrencesNew { get; private set; }
-    public int Duplicates { get; private set; }
-    public int ExposuresOpened { get; private set; }
-    public int ExposuresClosed { get; private set; }
-    public int OccurrencesOnClosedTokens { get; private set; }
-
-    public string? Write(Finding f, FindingNames? names)
+    public override string? Write(Finding f, FindingNames? names)
     {
-        if (names is null) return "the finding has neither a secret value nor a location";
+        if (names is null) return NoNames;
         _pending.Add(new Pending(f, names, f.AlertCreatedAt ?? _scannedAt));
         if (_pending.Count >= _batchRecords) Flush();
         return null;
     }
 
-    public void Complete()
+    public override void Complete()
     {
         if (_pending.Count > 0) Flush();
     }
@@ -587,7 +579,7 @@ internal sealed class PostgresFindingWriter : IFindingWriter
     private static string T(string set) => "\"" + set + "\"";
     private static string C(string property) => "\"" + property + "\"";
 
-    public void Dispose() => _escrow?.Dispose();
+    public override void Dispose() => _escrow?.Dispose();
 
     private readonly record struct Pending(Finding Finding, FindingNames Names, DateTimeOffset DetectedAt);
 

@@ -109,9 +109,8 @@ public sealed class OrgAccessRevoker(OrgTokenReader reader, IDbContextFactory<Go
     private async Task<(bool Done, bool Wait)> SendAsync(GitHubOrgToken row, CancellationToken ct)
     {
         var path = string.Create(CultureInfo.InvariantCulture, $"orgs/{OrgTokenReader.Org(row.Organization)}/personal-access-tokens/{row.PatId}");
-        try
+        return await reader.PostQueuedAsync(path, new { action = "revoke" }, async response =>
         {
-            using var response = await reader.PostAsync(path, new { action = "revoke" }, ct);
             if (response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound)
             {
                 // 404: GitHub no longer has the grant (revoked or deleted meanwhile): the access is gone either way.
@@ -119,19 +118,7 @@ public sealed class OrgAccessRevoker(OrgTokenReader reader, IDbContextFactory<Go
                 return (true, false);
             }
             return (false, await RetryAsync(row, $"GitHub answered HTTP {(int)response.StatusCode}: {await GitHubAppConnection.ReasonAsync(response, ct)}", null));
-        }
-        catch (GitHubRateLimitedException ex)
-        {
-            return (false, await RetryAsync(row, ex.Message, ex.RetryAt));
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            return (false, await RetryAsync(row, $"{ex.GetType().Name}: {ex.Message}", null));
-        }
+        }, (error, at) => RetryAsync(row, error, at), ct);
     }
 
     private Task<bool> RevokedAsync(GitHubOrgToken row, string? note) => AuditTrail.WithLockAsync(async () =>

@@ -38,6 +38,33 @@ public sealed class OrgTokenReader(GitHubAppConnection gitHub)
     public Task<HttpResponseMessage> PostAsync(string path, object body, CancellationToken ct) =>
         gitHub.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body) }, ct);
 
+    /// <summary>Sends one queued change (a decision, a revocation): GitHub's answer goes to <paramref name="answered"/>; a rate limit,
+    /// an outage or any other failure (but a cancellation) to <paramref name="retry"/> with the error and GitHub's time when it gave
+    /// one, so the change keeps its place in the queue. Returns (done, wait: the queue should pause).</summary>
+    public async Task<(bool Done, bool Wait)> PostQueuedAsync(string path, object body, Func<HttpResponseMessage, Task<(bool Done, bool Wait)>> answered,
+        Func<string, DateTimeOffset?, Task<bool>> retry, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(answered);
+        ArgumentNullException.ThrowIfNull(retry);
+        try
+        {
+            using var response = await PostAsync(path, body, ct);
+            return await answered(response);
+        }
+        catch (GitHubRateLimitedException ex)
+        {
+            return (false, await retry(ex.Message, ex.RetryAt));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return (false, await retry($"{ex.GetType().Name}: {ex.Message}", null));
+        }
+    }
+
     /// <summary>GitHub's answer as the sync's exceptions: refusals are the configuration's (exit 2), the rest is GitHub being unreachable.</summary>
     public static async Task EnsureOkAsync(HttpResponseMessage response, string org, string what, CancellationToken ct)
     {

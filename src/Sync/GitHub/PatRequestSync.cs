@@ -203,28 +203,15 @@ public sealed class PatRequestSync(OrgTokenReader reader, WriteScopeService writ
     private async Task<(bool Done, bool Wait)> SendAsync(GitHubPatRequest row, CancellationToken ct)
     {
         var path = string.Create(CultureInfo.InvariantCulture, $"orgs/{OrgTokenReader.Org(row.Organization)}/personal-access-token-requests/{row.Id}");
-        try
+        // GitHub unreachable, the app refused, the store busy: the decision keeps its place and retries with backoff.
+        return await reader.PostQueuedAsync(path, new { action = row.Action, reason = row.Reason }, async response =>
         {
-            using var response = await reader.PostAsync(path, new { action = row.Action, reason = row.Reason }, ct);
             if (response.IsSuccessStatusCode) return (await FinishAsync(row, PatRequestState.Sent, null), false);
             var reason = await GitHubAppConnection.ReasonAsync(response, ct);
             if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity)
                 return (await FinishAsync(row, PatRequestState.Closed, $"GitHub no longer holds this request (HTTP {(int)response.StatusCode}): {reason}"), false);
             return (false, await RetryAsync(row, $"GitHub answered HTTP {(int)response.StatusCode}: {reason}", null));
-        }
-        catch (GitHubRateLimitedException ex)
-        {
-            return (false, await RetryAsync(row, ex.Message, ex.RetryAt));
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // GitHub unreachable, the app refused, the store busy: the decision keeps its place and retries with backoff.
-            return (false, await RetryAsync(row, $"{ex.GetType().Name}: {ex.Message}", null));
-        }
+        }, (error, at) => RetryAsync(row, error, at), ct);
     }
 
     private async Task<bool> FinishAsync(GitHubPatRequest row, PatRequestState state, string? error)
