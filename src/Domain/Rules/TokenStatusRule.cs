@@ -16,6 +16,10 @@ public static class TokenStatusRule
     /// <summary>Active in the metrics' sense: neither revoked nor expired (an exposed token is active).</summary>
     public static bool IsActive(TokenStatus status) => status is TokenStatus.Active or TokenStatus.Exposed;
 
+    /// <summary>The same rule as a store query: the tokens active (neither revoked nor expired) at <paramref name="at"/>.</summary>
+    public static System.Linq.Expressions.Expression<Func<Token, bool>> ActiveAt(DateTimeOffset at) =>
+        t => (t.RevokedAt == null || t.RevokedAt > at) && (t.ExpiresAt == null || t.ExpiresAt > at);
+
     /// <summary>The same rule as a SQL expression for the import, which sets the stored (current) status inside its statement:
     /// <paramref name="revoked"/>, <paramref name="expires"/> and <paramref name="at"/> are SQL expressions of one instant
     /// type (nullable columns: null is never), <paramref name="exposedStatus"/> names the status an unrevoked, unexpired token

@@ -6,7 +6,7 @@ public static class AttestationRules
     /// <summary>A token is attested in a campaign when it is active now (not revoked, not expired) and within the campaign's scope.</summary>
     public static bool InScope(DateTimeOffset firstSeenAt, DateTimeOffset? revokedAt, DateTimeOffset? expiresAt, WriteCapability write,
         CampaignScope scope, DateTimeOffset now) =>
-        firstSeenAt <= now && (revokedAt is null || revokedAt > now) && (expiresAt is null || expiresAt > now)
+        firstSeenAt <= now && TokenStatusRule.IsActive(TokenStatusRule.At(revokedAt ?? DateTimeOffset.MaxValue, expiresAt ?? DateTimeOffset.MaxValue, now, exposed: false))
         && (scope == CampaignScope.AllActive || write == WriteCapability.Write);
 
     /// <summary>The task's owner: the token's confirmed owner while that person is active; nobody (the triage queue) otherwise.</summary>

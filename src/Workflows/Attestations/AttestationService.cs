@@ -30,8 +30,8 @@ public sealed class AttestationService(IDbContextFactory<GovernanceDbContext> db
             }
 
             var candidates = await db.Tokens.AsNoTracking()
-                .Where(t => t.FirstSeenAt <= now && (t.RevokedAt == null || t.RevokedAt > now) && (t.ExpiresAt == null || t.ExpiresAt > now)
-                    && (scope == CampaignScope.AllActive || t.WriteCapability == WriteCapability.Write))
+                .Where(TokenStatusRule.ActiveAt(now))
+                .Where(t => t.FirstSeenAt <= now && (scope == CampaignScope.AllActive || t.WriteCapability == WriteCapability.Write))
                 .Select(t => new { t.Id, t.FirstSeenAt, t.RevokedAt, t.ExpiresAt, t.WriteCapability, t.OwnerId, OwnerActive = t.Owner != null && t.Owner.Active })
                 .ToListAsync(ct);
             var campaign = new AttestationCampaign { Name = name, Scope = scope, OpenedAt = now, Deadline = deadline, OpenedBy = actor.Email };

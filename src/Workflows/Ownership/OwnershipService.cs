@@ -12,13 +12,12 @@ public sealed class OwnershipService(IDbContextFactory<GovernanceDbContext> dbFa
         var now = clock.GetUtcNow();
         var grantInForce = GrantInForceRule.InForce(now);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Tokens.AsNoTracking()
+        var mine = await db.Tokens.AsNoTracking()
             .Where(t => t.OwnerId == me || (t.OwnerId == null && t.SuggestedOwnerId == me))
             .OrderByDescending(t => t.OwnerId == me).ThenBy(t => t.Status).ThenByDescending(t => t.LastSeenAt)
             .Select(t => new MyTokenView(
                 t.Id, t.Mask, t.Platform, t.Kind,
-                // As of now (docs/metrics.md): an expiry that passed makes the token Expired, whatever the stored column says.
-                t.RevokedAt != null && t.RevokedAt <= now ? TokenStatus.Revoked : t.ExpiresAt != null && t.ExpiresAt <= now ? TokenStatus.Expired : t.Status,
+                t.Status,
                 t.WriteCapability, t.Account, t.Organizations, t.Scopes,
                 t.OwnerId == me, t.OwnerId == null && t.SuggestedOwnerId == me, t.FirstSeenAt, t.LastSeenAt, t.ExpiresAt, t.RevokedAt,
                 t.RevocationNote, t.RevocationRequestedAt,
@@ -28,6 +27,11 @@ public sealed class OwnershipService(IDbContextFactory<GovernanceDbContext> dbFa
                 db.WriteScopeRequests.Where(r => r.TokenId == t.Id && r.Status == RequestStatus.Pending).Select(r => (int?)r.Id).FirstOrDefault(),
                 db.OwnershipTransfers.Where(x => x.TokenId == t.Id && x.Status == TransferStatus.Pending).Select(x => x.ToPerson!.Email).FirstOrDefault()))
             .ToListAsync(ct);
+        // As of now (docs/metrics.md): an expiry that passed makes the token Expired, whatever the stored column says.
+        return [.. mine.Select(v => v with
+        {
+            Status = TokenStatusRule.At(v.RevokedAt ?? DateTimeOffset.MaxValue, v.ExpiresAt ?? DateTimeOffset.MaxValue, now, exposed: v.OpenExposures > 0),
+        })];
     }
 
     /// <summary>Pending transfers to this person (to accept) and from them (to cancel).</summary>
