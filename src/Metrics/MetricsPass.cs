@@ -34,7 +34,7 @@ internal static class MetricsPass
         var marks = Exposures(facts, at, from, settings, slotOfToken, unknown, tallies, remediations);
         MarkOccurrences(facts, marks);
         var justified = facts.JustifiedAt(at);
-        // The leaked part's own owner and write figures (docs/metrics.md "Leaked tokens"); its exposures are everyone's.
+        // The leaked part's own owner and write figures (docs/metrics.md "Leaked tokens and the whole population"); its exposures are everyone's.
         var leaked = new Tally();
         Tokens(facts, at, marks, justified, TallyOf, leaked, tallies[outside]);
         var campaign = Attestation(facts, at, TallyOf);

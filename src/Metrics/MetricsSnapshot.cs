@@ -29,5 +29,5 @@ public sealed record TimeToRemediate(int Count, double? MeanHours, double? Media
 
 public sealed record AttestationFigures(int Due, int Attested, double? CompletionRatio, int? CampaignId);
 
-/// <summary>Signals 1 and 2 over one part of the token population (docs/metrics.md "Leaked tokens").</summary>
+/// <summary>Signals 1 and 2 over one part of the token population (docs/metrics.md "Leaked tokens and the whole population").</summary>
 public sealed record PopulationFigures(int Total, int Active, OwnerCoverage OwnerCoverage, WriteScopeFigures WriteScope);

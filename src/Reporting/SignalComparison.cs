@@ -7,7 +7,7 @@ namespace GovernanceDashboard.Reporting;
 public sealed record SignalRow(string Signal, string Figure, string All, string Leaked, string TestId);
 
 /// <summary>The three signals for the whole population and for the leaked part, as the Overview card, the report and its
-/// mail show them (docs/metrics.md "Leaked tokens"), so all three say the same thing.</summary>
+/// mail show them (docs/metrics.md "Leaked tokens and the whole population"), so all three say the same thing.</summary>
 public static class SignalComparison
 {
     public static IReadOnlyList<SignalRow> Rows(MetricsSnapshot m)

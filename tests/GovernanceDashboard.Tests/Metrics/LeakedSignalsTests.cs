@@ -11,7 +11,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace GovernanceDashboard.Tests.Metrics;
 
-/// <summary>Signals 1 and 2 for the whole population and for the leaked part (docs/metrics.md "Leaked tokens"), on a
+/// <summary>Signals 1 and 2 for the whole population and for the leaked part (docs/metrics.md "Leaked tokens and the whole population"), on a
 /// hand-computed mix of tokens synced from a GitHub organisation, leaked ones and a leaked one GitHub also lists.</summary>
 public class LeakedSignalsTests
 {
