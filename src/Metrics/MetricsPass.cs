@@ -26,9 +26,12 @@ internal static class MetricsPass
 
         // Hours to remediate, with the tally slot each belongs to, in one array for the whole organisation.
         var remediations = new Remediations(facts.Exposures.MaxId);
-        var exposed = Exposures(facts, at, from, settings, slotOfToken, unknown, tallies, remediations);
+        var marks = Exposures(facts, at, from, settings, slotOfToken, unknown, tallies, remediations);
+        MarkOccurrences(facts, marks);
         var justified = facts.JustifiedAt(at);
-        Tokens(facts, at, exposed, justified, TallyOf);
+        // The leaked part's own owner and write figures (docs/metrics.md "Leaked tokens and the whole population"); its exposures are everyone's.
+        var leaked = new Tally();
+        Tokens(facts, at, marks, justified, TallyOf, leaked, tallies[outside]);
         var campaign = Attestation(facts, at, TallyOf);
 
         var organisation = new Tally();
@@ -40,14 +43,19 @@ internal static class MetricsPass
                     byTeam[facts.Teams[team]] = tallies[team].Snapshot(asOf, campaign, remediations.Of(team));
         // Last: the organisation's percentiles reorder the shared array.
         var hours = owner is null ? remediations.All() : remediations.AllBut(outside);
-        return new TeamMetrics(organisation.Snapshot(asOf, campaign, hours), byTeam, new Tally().Snapshot(asOf, campaign, []));
+        return new TeamMetrics(organisation.Snapshot(asOf, campaign, hours) with { Leaked = leaked.Population() }, byTeam,
+            new Tally().Snapshot(asOf, campaign, []));
     }
 
-    /// <summary>Tallies exposures detected by <paramref name="at"/>; returns which tokens have one open then.</summary>
-    private static bool[] Exposures(FactTables facts, long at, long from, GovernanceSettings settings, int[] slotOfToken, int unknown, Tally[] tallies, Remediations remediations)
+    // What the pass knows of each token, in one byte a token (one array a pass, whatever the population's size).
+    private const byte Open = 1, Leaked = 2;
+
+    /// <summary>Tallies exposures detected by <paramref name="at"/>; returns each token's marks: <see cref="Open"/> when
+    /// one is open then, <see cref="Leaked"/> when it has one at all.</summary>
+    private static byte[] Exposures(FactTables facts, long at, long from, GovernanceSettings settings, int[] slotOfToken, int unknown, Tally[] tallies, Remediations remediations)
     {
         var e = facts.Exposures;
-        var exposed = new bool[facts.Tokens.MaxId + 1];
+        var marks = new byte[facts.Tokens.MaxId + 1];
         var slaHours = Enum.GetValues<Severity>().Select(settings.SlaHoursFor).ToArray();
         var slaMillis = slaHours.Select(SlaBreachRule.TargetMillis).ToArray();
         for (var id = 1; id <= e.MaxId; id++)
@@ -58,9 +66,10 @@ internal static class MetricsPass
             var slot = token < slotOfToken.Length ? slotOfToken[token] : unknown;
             var tally = tallies[slot];
             tally.Exposures++;
+            if (token < marks.Length) marks[token] |= Leaked;
             if (e.OpenAt(id, at))
             {
-                if (token < exposed.Length) exposed[token] = true;
+                if (token < marks.Length) marks[token] |= Open;
                 tally.Open++;
                 tally.OpenBySeverity[severity]++;
                 if (SlaBreachRule.Breached(at - e.Detected[id], slaMillis[severity])) tally.Breached++;
@@ -76,11 +85,21 @@ internal static class MetricsPass
                 if (hours <= slaHours[severity]) tally.WithinSla++;
             }
         }
-        return exposed;
+        return marks;
     }
 
-    /// <summary>Tallies every token first detected by <paramref name="at"/>, classified as of then.</summary>
-    private static void Tokens(FactTables facts, long at, bool[] exposed, bool[] justified, Func<int, Tally> tallyOf)
+    /// <summary>Marks every token with an occurrence as leaked: a token first found already revoked has occurrences and no
+    /// exposure. Occurrences carry no time here; a token only counts from its first detection anyway.</summary>
+    private static void MarkOccurrences(FactTables facts, byte[] marks)
+    {
+        var o = facts.Occurrences;
+        for (var id = 1; id <= o.MaxId; id++)
+            if (o.Present[id] && o.Token[id] < marks.Length) marks[o.Token[id]] |= Leaked;
+    }
+
+    /// <summary>Tallies every token first detected by <paramref name="at"/>, classified as of then; a leaked one (marked by
+    /// <see cref="Exposures"/> or <see cref="MarkOccurrences"/>) within scope also counts in <paramref name="leaked"/>.</summary>
+    private static void Tokens(FactTables facts, long at, byte[] marks, bool[] justified, Func<int, Tally> tallyOf, Tally leaked, Tally outside)
     {
         var t = facts.Tokens;
         var people = facts.People;
@@ -88,27 +107,13 @@ internal static class MetricsPass
         {
             if (!t.Present[id] || t.FirstSeen[id] > at) continue;
             var tally = tallyOf(id);
-            var status = t.StatusAt(id, at, exposed[id]);
-            tally.Total++;
-            tally.ByPlatform[t.Platform[id]]++;
-            tally.ByStatus[(int)status]++;
-            if (!TokenStatusRule.IsActive(status)) continue;
-            tally.Active++;
+            var status = t.StatusAt(id, at, (marks[id] & Open) != 0);
             var owner = t.Owner[id];
             var hasOwner = owner > 0 && owner <= people.MaxId && people.Present[owner];
             var ownerActive = hasOwner && people.Active[owner];
-            if (OrphanedRule.IsOwned(hasOwner, ownerActive, status)) tally.Owned++;
-            else if (OrphanedRule.IsOrphaned(hasOwner, ownerActive, status)) tally.Orphaned++;
-            switch ((WriteCapability)t.Write[id])
-            {
-                case WriteCapability.Write:
-                    tally.WriteCapable++;
-                    if (justified[id]) tally.Justified++;
-                    break;
-                case WriteCapability.Unknown:
-                    tally.Unknown++;
-                    break;
-            }
+            var write = (WriteCapability)t.Write[id];
+            tally.Token(t.Platform[id], status, hasOwner, ownerActive, write, justified[id]);
+            if ((marks[id] & Leaked) != 0 && !ReferenceEquals(tally, outside)) leaked.Token(t.Platform[id], status, hasOwner, ownerActive, write, justified[id]);
         }
     }
 
@@ -175,6 +180,28 @@ internal static class MetricsPass
         public long OldestOpen = FactTables.Never;
         public readonly int[] OpenBySeverity = new int[Enum.GetValues<Severity>().Length];
 
+        /// <summary>Counts one token as of the pass's instant.</summary>
+        public void Token(byte platform, TokenStatus status, bool hasOwner, bool ownerActive, WriteCapability write, bool justified)
+        {
+            Total++;
+            ByPlatform[platform]++;
+            ByStatus[(int)status]++;
+            if (!TokenStatusRule.IsActive(status)) return;
+            Active++;
+            if (OrphanedRule.IsOwned(hasOwner, ownerActive, status)) Owned++;
+            else if (OrphanedRule.IsOrphaned(hasOwner, ownerActive, status)) Orphaned++;
+            switch (write)
+            {
+                case WriteCapability.Write:
+                    WriteCapable++;
+                    if (justified) Justified++;
+                    break;
+                case WriteCapability.Unknown:
+                    Unknown++;
+                    break;
+            }
+        }
+
         public void Add(Tally o)
         {
             Total += o.Total; Active += o.Active; Owned += o.Owned; Orphaned += o.Orphaned;
@@ -190,12 +217,20 @@ internal static class MetricsPass
         public MetricsSnapshot Snapshot(DateTimeOffset asOf, int? campaign, double[] hours) => new(
             asOf,
             new TokenFigures(Total, Active, Named<TokenPlatform>(ByPlatform), Named<TokenStatus>(ByStatus)),
-            new OwnerCoverage(Owned, Active, Orphaned, Statistics.Ratio(Owned, Active)),
-            new WriteScopeFigures(WriteCapable, Unknown, Active, Justified, Statistics.Ratio(WriteCapable, Active), Statistics.Ratio(Justified, WriteCapable)),
+            OwnerCoverage(),
+            WriteScope(),
             new ExposureFigures(Exposures, Open, Remediated, Dismissed,
                 OldestOpen == FactTables.Never ? null : FactTables.Hours(FactTables.Millis(asOf) - OldestOpen), Breached, Named<Severity>(OpenBySeverity)),
             TimeToRemediate(hours),
             campaign is null ? new AttestationFigures(0, 0, null, null) : new AttestationFigures(Due, Attested, Statistics.Ratio(Attested, Due), campaign));
+
+        /// <summary>The owner and write figures of the tokens tallied (the leaked part's).</summary>
+        public PopulationFigures Population() => new(Total, Active, OwnerCoverage(), WriteScope());
+
+        private OwnerCoverage OwnerCoverage() => new(Owned, Active, Orphaned, Statistics.Ratio(Owned, Active));
+
+        private WriteScopeFigures WriteScope() =>
+            new(WriteCapable, Unknown, Active, Justified, Statistics.Ratio(WriteCapable, Active), Statistics.Ratio(Justified, WriteCapable));
 
         private TimeToRemediate TimeToRemediate(double[] hours)
         {

@@ -8,7 +8,13 @@ public sealed record MetricsSnapshot(
     WriteScopeFigures WriteScope,
     ExposureFigures Exposures,
     TimeToRemediate TimeToRemediate,
-    AttestationFigures Attestation);
+    AttestationFigures Attestation)
+{
+    /// <summary>Signals 1 and 2 over the leaked part alone (tokens with an occurrence or an exposure); the organisation's
+    /// and an owner's figures carry it, a team's does not (null). Signal 3 needs no second copy: only leaked tokens have
+    /// exposures.</summary>
+    public PopulationFigures? Leaked { get; init; }
+}
 
 public sealed record TokenFigures(int Total, int Active, IReadOnlyDictionary<string, int> ByPlatform, IReadOnlyDictionary<string, int> ByStatus);
 
@@ -22,3 +28,6 @@ public sealed record ExposureFigures(int Total, int Open, int Remediated, int Di
 public sealed record TimeToRemediate(int Count, double? MeanHours, double? MedianHours, double? P90Hours, double? WithinSlaRatio);
 
 public sealed record AttestationFigures(int Due, int Attested, double? CompletionRatio, int? CampaignId);
+
+/// <summary>Signals 1 and 2 over one part of the token population (docs/metrics.md "Leaked tokens and the whole population").</summary>
+public sealed record PopulationFigures(int Total, int Active, OwnerCoverage OwnerCoverage, WriteScopeFigures WriteScope);

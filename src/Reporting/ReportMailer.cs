@@ -92,6 +92,7 @@ public sealed class ReportMailer(IDbContextFactory<GovernanceDbContext> dbFactor
         Line($"Median time to remediate: {Format.Hours(m.TimeToRemediate.MedianHours)} over {m.TimeToRemediate.Count} exposures remediated in the period " +
              $"(p90 {Format.Hours(m.TimeToRemediate.P90Hours)}, {Format.Percent(m.TimeToRemediate.WithinSlaRatio)} within SLA; target {Format.Hours(settings.TargetMedianTtrHours)}).");
         Line($"Open exposures: {m.Exposures.Open}, {m.Exposures.Breached} past SLA ({s.Exposures.Open} and {s.Exposures.Breached} at the start).");
+        foreach (var row in SignalComparison.Rows(m)) Line($"{row.Figure}: all tokens {row.All}, leaked {row.Leaked}.");
         Line($"Attestation: {r.Attestation.Attested} of {r.Attestation.Due} tokens attested ({Format.Percent(r.Attestation.Ratio)})" +
              (r.Attestation.Name is { } name ? $" in {name}." : "; no campaign."));
         Line("");
