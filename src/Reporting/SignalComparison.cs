@@ -1,6 +1,3 @@
-using GovernanceDashboard.Components.Shared;
-using GovernanceDashboard.Metrics;
-
 namespace GovernanceDashboard.Reporting;
 
 /// <summary>One row of the side-by-side signals: the figure for every token and for the leaked part.</summary>
