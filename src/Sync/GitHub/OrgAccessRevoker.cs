@@ -71,14 +71,7 @@ public sealed class OrgAccessRevoker(OrgTokenReader reader, IDbContextFactory<Go
     /// <summary>Sends every due revocation (or only <paramref name="onlyTokenId"/>'s); returns how many GitHub took.</summary>
     public async Task<int> SendDueAsync(int? onlyTokenId = null, CancellationToken ct = default)
     {
-        var sent = 0;
-        while (await ClaimAsync(onlyTokenId, ct) is { } row)
-        {
-            var (done, wait) = await SendAsync(row, ct);
-            if (done) sent++;
-            if (wait) break;
-        }
-        return sent;
+        return await OrgTokenReader.DrainAsync(() => ClaimAsync(onlyTokenId, ct), row => SendAsync(row, ct));
     }
 
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken ct = default)

@@ -38,6 +38,22 @@ public sealed class OrgTokenReader(GitHubAppConnection gitHub)
     public Task<HttpResponseMessage> PostAsync(string path, object body, CancellationToken ct) =>
         gitHub.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body) }, ct);
 
+    /// <summary>Sends queued changes one by one as <paramref name="claim"/> hands them out, until none is due or GitHub says to wait;
+    /// returns how many GitHub took.</summary>
+    public static async Task<int> DrainAsync<T>(Func<Task<T?>> claim, Func<T, Task<(bool Done, bool Wait)>> send) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        ArgumentNullException.ThrowIfNull(send);
+        var sent = 0;
+        while (await claim() is { } row)
+        {
+            var (done, wait) = await send(row);
+            if (done) sent++;
+            if (wait) break;
+        }
+        return sent;
+    }
+
     /// <summary>Sends one queued change (a decision, a revocation): GitHub's answer goes to <paramref name="answered"/>; a rate limit,
     /// an outage or any other failure (but a cancellation) to <paramref name="retry"/> with the error and GitHub's time when it gave
     /// one, so the change keeps its place in the queue. Returns (done, wait: the queue should pause).</summary>

@@ -144,14 +144,7 @@ public sealed class PatRequestSync(OrgTokenReader reader, WriteScopeService writ
     public async Task<int> SendDecisionsAsync(CancellationToken ct = default)
     {
         await QueueDecidedAsync(ct);
-        var sent = 0;
-        while (await ClaimAsync(ct) is { } row)
-        {
-            var (done, wait) = await SendAsync(row, ct);
-            if (done) sent++;
-            if (wait) break;
-        }
-        return sent;
+        return await OrgTokenReader.DrainAsync(() => ClaimAsync(ct), row => SendAsync(row, ct));
     }
 
     /// <summary>When the next queued decision falls due (null: none waits).</summary>

@@ -128,17 +128,7 @@ public class ReimportAndAtomicityTests
         await using var integrity = connection.CreateCommand();
         integrity.CommandText = "PRAGMA integrity_check;";
         Assert.Equal("ok", (string?)await integrity.ExecuteScalarAsync());
-        var text = new StringBuilder();
-        foreach (var table in new[] { "Tokens", "Occurrences", "Exposures", "Imports", "AuditEvents", "People" })
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table}\" ORDER BY 1";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-                for (var i = 0; i < reader.FieldCount; i++) text.Append(reader.IsDBNull(i) ? "∅" : reader.GetValue(i)).Append('|');
-            text.AppendLine(table);
-        }
-        return text.ToString();
+        return await StoreDump.TablesAsync(connection, "Tokens", "Occurrences", "Exposures", "Imports", "AuditEvents", "People");
     }
 
     private sealed class SynchronousProgress(Action<GovernanceDashboard.Ingestion.ImportProgress> report) : IProgress<GovernanceDashboard.Ingestion.ImportProgress>

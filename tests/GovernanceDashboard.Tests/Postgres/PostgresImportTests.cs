@@ -300,18 +300,8 @@ public class PostgresImportTests
     private static async Task<string> SnapshotAsync(ProviderStore store)
     {
         await using var db = store.Db();
-        var text = new StringBuilder();
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
-        foreach (var table in new[] { "Tokens", "Occurrences", "Exposures", "Imports", "AuditEvents", "ChangeLog" })
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table}\" ORDER BY 1";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-                for (var i = 0; i < reader.FieldCount; i++) text.Append(reader.IsDBNull(i) ? "∅" : reader.GetValue(i)).Append('|');
-            text.AppendLine(table);
-        }
-        return text.ToString();
+        return await StoreDump.TablesAsync(connection, "Tokens", "Occurrences", "Exposures", "Imports", "AuditEvents", "ChangeLog");
     }
 }
