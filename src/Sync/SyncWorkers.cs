@@ -24,30 +24,48 @@ public sealed class PullScheduler(AlertPuller puller, GitHubAppConnection gitHub
         var interval = TimeSpan.FromMinutes(options.IntervalMinutes);
         while (!stoppingToken.IsCancellationRequested)
         {
-            var wait = interval;
-            try
-            {
-                await puller.PullAsync(ct: stoppingToken);
-            }
-            catch (GitHubRateLimitedException ex)
-            {
-                var until = ex.RetryAt - clock.GetUtcNow();
-                if (until > wait) wait = until;
-                log.LogWarning("Scheduled GitHub alert pull: {Error}", ex.Message);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Recorded with the organisation's state for the Imports page; the next interval tries again.
-                log.LogError("Scheduled GitHub alert pull failed: {Error}", ex.Message);
-            }
-            try
-            {
-                await Task.Delay(wait, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            var retryAt = await GitHubRounds.RunAsync(() => puller.PullAsync(ct: stoppingToken), log, "Scheduled GitHub alert pull");
+            var wait = retryAt is { } at && at - clock.GetUtcNow() > interval ? at - clock.GetUtcNow() : interval;
+            if (!await GitHubRounds.WaitAsync(wait, clock, stoppingToken)) return;
+        }
+    }
+}
+
+/// <summary>One round of a scheduled GitHub job, the same way for each: a rate limit or a failure is logged (the organisation's state
+/// records it for the Imports page) and the job goes on at its next round.</summary>
+internal static class GitHubRounds
+{
+    /// <summary>Runs <paramref name="round"/>; returns GitHub's time to wait for when it rate-limited the round.</summary>
+    public static async Task<DateTimeOffset?> RunAsync(Func<Task> round, ILogger log, string what)
+    {
+        try
+        {
+            await round();
+            return null;
+        }
+        catch (GitHubRateLimitedException ex)
+        {
+            log.LogWarning("{What}: {Error}", what, ex.Message);
+            return ex.RetryAt;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogError("{What} failed: {Error}", what, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Waits until the next round; false when the service is stopping.</summary>
+    public static async Task<bool> WaitAsync(TimeSpan wait, TimeProvider clock, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(wait, clock, ct);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 }

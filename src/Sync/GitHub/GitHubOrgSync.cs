@@ -123,7 +123,7 @@ public sealed class GitHubOrgSyncWorker(GitHubOrgSync sync, GitHubAppConnection 
         var nextSync = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
+            var retryAt = await GitHubRounds.RunAsync(async () =>
             {
                 if (interval is { } every && clock.GetUtcNow() >= nextSync)
                 {
@@ -131,25 +131,9 @@ public sealed class GitHubOrgSyncWorker(GitHubOrgSync sync, GitHubAppConnection 
                     await sync.SyncAsync(ct: stoppingToken);
                 }
                 else await sync.SendPendingAsync(stoppingToken);
-            }
-            catch (GitHubRateLimitedException ex)
-            {
-                if (ex.RetryAt > nextSync) nextSync = ex.RetryAt;
-                log.LogWarning("GitHub organisation sync: {Error}", ex.Message);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Recorded with the organisation's state for the Imports page; the next round tries again.
-                log.LogError("GitHub organisation sync failed: {Error}", ex.Message);
-            }
-            try
-            {
-                await Task.Delay(Poll, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            }, log, "GitHub organisation sync");
+            if (retryAt > nextSync) nextSync = retryAt.Value;
+            if (!await GitHubRounds.WaitAsync(Poll, clock, stoppingToken)) return;
         }
     }
 }
