@@ -25,7 +25,8 @@ public sealed class PullScheduler(AlertPuller puller, GitHubAppConnection gitHub
         while (!stoppingToken.IsCancellationRequested)
         {
             var retryAt = await GitHubRounds.RunAsync(() => puller.PullAsync(ct: stoppingToken), log, "Scheduled GitHub alert pull");
-            var wait = retryAt is { } at && at - clock.GetUtcNow() > interval ? at - clock.GetUtcNow() : interval;
+            var untilRetry = retryAt - clock.GetUtcNow();
+            var wait = untilRetry > interval ? untilRetry.Value : interval;
             if (!await GitHubRounds.WaitAsync(wait, clock, stoppingToken)) return;
         }
     }

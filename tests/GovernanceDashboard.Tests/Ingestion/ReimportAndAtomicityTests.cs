@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using GovernanceDashboard.Data;
 using GovernanceDashboard.Importers;
 using GovernanceDashboard.Tests.Infrastructure;
