@@ -85,8 +85,14 @@ public class PostgresChangeLogTests
         await using (var db = store.Db())
             await InsertPersonAsync((NpgsqlConnection)db.Database.GetDbConnection(), null, "c@example.com", open: true);
         clock.Advance(ahead.ReaderTimeout + TimeSpan.FromMinutes(1));
-        await ahead.RefreshAsync();
-        Assert.True(await ahead.PruneAsync() > 0);
+        var pruned = 0;
+        for (var round = 0; round < 50 && pruned == 0; round++)
+        {
+            if (round > 0) await Task.Delay(200); // a write another test has open holds the mark back (see above)
+            await ahead.RefreshAsync();
+            pruned = await ahead.PruneAsync();
+        }
+        Assert.True(pruned > 0);
         Assert.Equal(3, await PeopleAsync(behind));
         Assert.Equal(2, behind.FullLoads);
     }
