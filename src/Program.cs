@@ -1,7 +1,7 @@
 // The same program is the dashboard and the command line (docs/interfaces.md).
 if (CommandLine.IsCommand(args)) return await CommandLine.RunAsync(args);
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(Composition.HostArguments(args));
 builder.AddGovernanceDashboard();
 
 var app = builder.Build();

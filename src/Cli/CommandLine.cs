@@ -73,9 +73,7 @@ public static class CommandLine
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
-            // A verb reads its configuration once; watching the content root for changes would also watch the store's
-            // WAL file under data/, costing every write of a long import a file-system event.
-            Args = ["--hostBuilder:reloadConfigOnChange=false", .. configArgs],
+            Args = Composition.HostArguments(configArgs),
             ContentRootPath = Directory.GetCurrentDirectory(),
         });
         // Standard output carries only the verb's answer (JSON with --json); logs go to standard error.

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace GovernanceDashboard.Benchmarks;
 
-/// <summary>The real import, run in a child process: the app's own services (as the CLI and ImportHarness host them) on a
+/// <summary>The real import, run in a child process: the app's own services (as the CLI hosts them) on a
 /// fresh SQLite store with its own key folder, then <see cref="ImportService.ImportFileAsync"/> on the file, timed alone.</summary>
 public static class ImportRun
 {
@@ -17,7 +17,8 @@ public static class ImportRun
         var database = Path.Combine(workDirectory, "governance.db");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
-            Args = [],
+            // As the command line hosts it (configuration read once, no watcher on the folder the store is written in).
+            Args = Composition.HostArguments([]),
             ContentRootPath = workDirectory,
             EnvironmentName = Environments.Production,
         });

@@ -20,7 +20,7 @@ public static class TestHost
     public static async Task<IHost> StartAsync(string contentRoot, IEnumerable<KeyValuePair<string, string?>> storeSettings,
         IEnumerable<KeyValuePair<string, string?>>? configuration, TimeProvider? clock, ILoggerProvider? logs)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = contentRoot, EnvironmentName = "Testing" });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = Composition.HostArguments([]), ContentRootPath = contentRoot, EnvironmentName = "Testing" });
         // The store's settings, then the test's own (which win).
         builder.Configuration.AddInMemoryCollection(storeSettings);
         builder.Configuration.AddInMemoryCollection(configuration ?? []);

@@ -79,8 +79,9 @@ public class DeferredIndexTests
     [InlineData(300, 100_000, true)]
     [InlineData(1_000_000, 100_000, false)]
     [InlineData(50, 1_000, false)]
-    // A file of 728 MB: the rebuild's in-memory sorts would pass the memory goal.
-    [InlineData(0, 763_000_000, false)]
+    // A file of 728 MB into an empty store: the rebuild's sorts spill to temporary files.
+    [InlineData(0, 763_000_000, true)]
+    [InlineData(3_000_000, 763_000_000, false)]
     public void Indexes_are_deferred_only_when_the_file_may_add_about_as_many_tokens_as_the_store_holds(long tokens, long fileBytes, bool expected) =>
         Assert.Equal(expected, DeferredIndexes.ShouldDefer(tokens, fileBytes));
 
@@ -131,5 +132,25 @@ public class DeferredIndexTests
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT group_concat(type || ' ' || name || ' ' || coalesce(sql, ''), char(10)) FROM (SELECT * FROM sqlite_master ORDER BY type, name)";
         return (string)(await command.ExecuteScalarAsync())!;
+    }
+}
+
+public class KeyedHasherTests
+{
+    [Fact]
+    public async Task Pieces_hash_to_the_keyed_hash_of_their_joined_text_however_long_and_however_often()
+    {
+        await using var h = await ImportHarness.StartAsync();
+        using var hasher = h.Secrets.CreateHasher();
+        // Longer than the first buffer, with multi-byte characters, and a run of resets in between.
+        var pieces = new[] { "s:abc", "\n", "trufflehog", "\n", new string('é', 700) + "ü", null, "\n", "", "src/app.py", "\n", "42" };
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var piece in pieces) hasher.Append(piece);
+            Assert.Equal(h.Secrets.Hmac(string.Concat(pieces)), hasher.HexAndReset());
+            Assert.Equal(h.Secrets.IdentityOf("hf_" + round), hasher.IdentityOf("hf_" + round));
+            Assert.Equal(h.Secrets.IdentityOfLocation("repo\nfile"), hasher.IdentityOfLocation("repo\nfile"));
+        }
+        Assert.Equal(h.Secrets.Hmac(""), hasher.HexAndReset());
     }
 }
