@@ -42,6 +42,21 @@ internal static class ChangeLog
         return (reader.IsDBNull(0) ? 0 : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
     }
 
+    /// <summary>Makes every reader load everything again (SQLite): moves the log's sequence past what a reader reads entry by
+    /// entry (<see cref="GovernanceFacts.FullReloadAbove"/>), inside the writer's transaction. For a bulk write that ran
+    /// without the triggers (<c>BulkLoad</c>); the next entry is numbered after the gap.</summary>
+    public static void MarkAllChanged(DbConnection connection, DbTransaction tx)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        // sqlite_sequence has no row for the log until its first entry.
+        command.CommandText = $"""
+            INSERT INTO sqlite_sequence ("name", "seq") SELECT 'ChangeLog', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE "name" = 'ChangeLog');
+            UPDATE sqlite_sequence SET "seq" = "seq" + {GovernanceFacts.FullReloadAbove + 1} WHERE "name" = 'ChangeLog';
+            """;
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>Deletes entries up to <paramref name="throughSeq"/>; a reader that had not read them reloads everything. SQLite,
     /// where one process serves the dashboard (see docs/database.md).</summary>
     public static int Prune(DbConnection connection, long throughSeq)
@@ -85,7 +100,7 @@ public static class ChangeLogSchema
         ArgumentNullException.ThrowIfNull(migrationBuilder);
         var postgres = ProviderMigrationsAssembly.ProviderOf(migrationBuilder.ActiveProvider ?? "") == StoreProvider.Postgres;
         foreach (var table in ChangeLog.Tracked.Where(t => t.Since == since))
-            foreach (var verb in new[] { "Inserted", "Updated", "Deleted" })
+            foreach (var verb in TriggerVerbs)
                 migrationBuilder.Sql(postgres ? $"DROP TRIGGER \"{table.Table}_{verb}\" ON \"{table.Table}\";" : $"DROP TRIGGER \"{table.Table}_{verb}\";");
         if (since is not null) return;
         if (postgres)
@@ -95,6 +110,12 @@ public static class ChangeLogSchema
         }
         migrationBuilder.Sql("DROP TABLE \"ChangeLog\";");
     }
+
+    // Each tracked table's triggers are named "{table}_{verb}".
+    private static readonly string[] TriggerVerbs = ["Inserted", "Updated", "Deleted"];
+
+    /// <summary>Whether <paramref name="trigger"/> is one of the change-log triggers <see cref="Install"/> puts on <paramref name="table"/>.</summary>
+    internal static bool IsLogTrigger(string table, string trigger) => TriggerVerbs.Any(verb => trigger == $"{table}_{verb}");
 
     // AUTOINCREMENT: a sequence number is never reused after old entries are pruned.
     private static readonly string[] SqliteLog =

@@ -103,7 +103,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         await db.SaveChangesAsync(ct);
         // After the first write the import holds the store's write lock: exposures above this id are the ones it opens.
         var exposureFloor = await AutomaticRevocation.ExposureFloorAsync(db, ct);
-        var deferred = ScanFormats.Contains(format) ? await DeferredIndexes.DropAsync(db, file.Length, ct) : null;
+        var bulk = ScanFormats.Contains(format) ? await BulkLoad.BeginAsync(db, file.Length, ct) : null;
 
         using FindingWriterBase findings = db.Database.IsNpgsql()
             ? new Postgres.PostgresFindingWriter((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), (Npgsql.NpgsqlTransaction)tx.GetDbTransaction(), secrets, import.Id, scannedAt, now,
@@ -147,7 +147,7 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
                 rejected[0].Line);
         directory.EnsureAnActiveAdminRemains();
         // Before anything reads tokens by owner, occurrences by import or exposures by state.
-        if (deferred is not null) await deferred.RestoreAsync(db, ct);
+        if (bulk is not null) await bulk.RestoreAsync(db, ct);
 
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(ct);

@@ -9,8 +9,8 @@ internal sealed class OccurrenceConfiguration : IEntityTypeConfiguration<Occurre
         builder.Property(o => o.Key).HasMaxLength(64);
         builder.HasIndex(o => o.Key).IsUnique();
         builder.HasIndex(o => o.TokenId);
+        // No index on the repository: repository filters and ownership by repository read the in-memory facts.
         builder.HasIndex(o => o.ImportId);
-        builder.HasIndex(o => o.Repository);
         builder.HasOne(o => o.Token).WithMany(t => t.Occurrences).HasForeignKey(o => o.TokenId);
         builder.HasOne(o => o.Import).WithMany().HasForeignKey(o => o.ImportId);
     }

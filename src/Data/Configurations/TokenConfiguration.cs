@@ -14,14 +14,13 @@ internal sealed class TokenConfiguration : IEntityTypeConfiguration<Token>
         builder.Property(t => t.Role).HasMaxLength(32);
         builder.HasOne(t => t.Owner).WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne(t => t.SuggestedOwner).WithMany().HasForeignKey(t => t.SuggestedOwnerId).OnDelete(DeleteBehavior.SetNull);
+        // Only indexes a query of the store reads: the inventory's lists, filters and sorts (status, kind, write
+        // capability, last sighting) run on the in-memory facts, and every index is one more write per token an import
+        // makes. Ownership rules match and count by (platform, account); an owner's tokens by owner; history starts at
+        // the first sighting.
         builder.HasIndex(t => new { t.Platform, t.Account });
-        builder.HasIndex(t => new { t.Status, t.Platform });
         builder.HasIndex(t => t.OwnerId);
         builder.HasIndex(t => t.FirstSeenAt);
-        // The inventory grid sorts by last sighting and filters by kind and write capability.
-        builder.HasIndex(t => t.LastSeenAt);
-        builder.HasIndex(t => t.Kind);
-        builder.HasIndex(t => t.WriteCapability);
         builder.Property(t => t.RevocationNote).HasMaxLength(200);
     }
 }

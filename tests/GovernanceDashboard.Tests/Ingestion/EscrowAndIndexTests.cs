@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using GovernanceDashboard.Domain;
+using GovernanceDashboard.Facts;
 using GovernanceDashboard.Importers;
+using GovernanceDashboard.Metrics;
 using GovernanceDashboard.Ingestion;
 using GovernanceDashboard.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static GovernanceDashboard.Tests.Importers.ImporterTestFiles;
 
 namespace GovernanceDashboard.Tests.Ingestion;
@@ -72,7 +76,7 @@ public class EscrowBatchTests
     }
 }
 
-public class DeferredIndexTests
+public class BulkLoadTests
 {
     [Theory]
     [InlineData(0, 100_000, true)]
@@ -83,7 +87,7 @@ public class DeferredIndexTests
     [InlineData(0, 763_000_000, true)]
     [InlineData(3_000_000, 763_000_000, false)]
     public void Indexes_are_deferred_only_when_the_file_may_add_about_as_many_tokens_as_the_store_holds(long tokens, long fileBytes, bool expected) =>
-        Assert.Equal(expected, DeferredIndexes.ShouldDefer(tokens, fileBytes));
+        Assert.Equal(expected, BulkLoad.ShouldDefer(tokens, fileBytes));
 
     [Fact]
     public async Task A_large_import_into_a_small_store_rebuilds_every_index_it_dropped()
@@ -92,13 +96,13 @@ public class DeferredIndexTests
         var before = await SchemaAsync(h);
         // 200 records of ~600 bytes into an empty store: deferred.
         var path = await h.WriteTempAsync("many.jsonl", ManyRecords(200));
-        Assert.True(DeferredIndexes.ShouldDefer(0, new FileInfo(path).Length));
+        Assert.True(BulkLoad.ShouldDefer(0, new FileInfo(path).Length));
 
         var summary = await h.ImportAsync(path, "trufflehog");
 
         Assert.Equal(200, summary.TokensNew);
         Assert.Equal(before, await SchemaAsync(h));
-        Assert.Contains("IX_Tokens_LastSeenAt", before, StringComparison.Ordinal);
+        Assert.Contains("IX_Tokens_OwnerId", before, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -115,6 +119,91 @@ public class DeferredIndexTests
 
         Assert.Equal(before, await SchemaAsync(h));
         Assert.Equal(rows, await h.SnapshotAsync());
+    }
+
+    [Theory]
+    [InlineData(1_000_000, false)]
+    [InlineData(34_000_000, false)]
+    [InlineData(34_200_000, true)]
+    [InlineData(763_000_000, true)]
+    public void The_change_log_is_suspended_only_when_the_file_may_log_more_than_a_reader_reads_one_by_one(long fileBytes, bool expected) =>
+        Assert.Equal(expected, BulkLoad.ShouldSuspendChangeLog(fileBytes));
+
+    [Fact]
+    public async Task A_file_too_large_for_the_change_log_is_imported_unlogged_and_every_reader_reloads_it()
+    {
+        await using var h = await ImportHarness.StartAsync();
+        await h.ImportAsync(Sample("people.csv"));
+        var facts = h.Services.GetRequiredService<GovernanceFacts>();
+        var metrics = h.Services.GetRequiredService<MetricsService>();
+        Assert.Equal(0, (await metrics.ComputeAsync()).Tokens.Total);
+        var loads = facts.FullLoads;
+        var before = await SchemaAsync(h);
+        var (latestBefore, _) = await RangeAsync(h);
+        // Records of ~640 bytes (the redacted field padded): 60,000 of them pass the threshold (~34 MB).
+        var path = await h.WriteTempAsync("large.jsonl", ManyRecords(LargeFileRecords).Replace("\"Redacted\":\"\"", "\"Redacted\":\"" + new string('*', 220) + "\"", StringComparison.Ordinal));
+        Assert.True(BulkLoad.ShouldSuspendChangeLog(new FileInfo(path).Length));
+
+        var summary = await h.ImportAsync(path, "trufflehog");
+
+        Assert.Equal(LargeFileRecords, summary.TokensNew);
+        // Indexes and triggers are back as they were, and the rows written meanwhile were not logged one by one.
+        Assert.Equal(before, await SchemaAsync(h));
+        var (latest, _) = await RangeAsync(h);
+        Assert.True(latest - latestBefore > GovernanceFacts.FullReloadAbove);
+        Assert.True(await CountAsync(h, "SELECT count(*) FROM ChangeLog") < 100);
+        // The running projection reloads, and its figures are the store's.
+        Assert.Equal(LargeFileRecords, (await metrics.ComputeAsync()).Tokens.Total);
+        Assert.Equal(loads + 1, facts.FullLoads);
+
+        // Later writes are logged again, and read one by one.
+        await using (var db = h.Db())
+        {
+            var token = await db.Tokens.OrderBy(t => t.Id).FirstAsync();
+            token.RevokedAt = DateTimeOffset.UtcNow.AddDays(-1);
+            token.Status = TokenStatus.Revoked;
+            await db.SaveChangesAsync();
+        }
+        Assert.Equal(LargeFileRecords - 1, (await metrics.ComputeAsync()).Tokens.Active);
+        Assert.Equal(loads + 1, facts.FullLoads);
+    }
+
+    [Fact]
+    public async Task A_rejected_file_too_large_for_the_change_log_leaves_triggers_log_and_rows_as_they_were()
+    {
+        await using var h = await ImportHarness.StartAsync();
+        await h.ImportAsync(Sample("trufflehog.jsonl"));
+        var before = await SchemaAsync(h);
+        var range = await RangeAsync(h);
+        var rows = await h.SnapshotAsync();
+        // A few good records, then more than half bad ones, long enough for the file to pass the change log's threshold.
+        var bad = "{\"DetectorName\": 5, \"Padding\": \"" + new string('x', 1200) + "\"}";
+        var path = await h.WriteTempAsync("large-bad.jsonl", ManyRecords(1_000) + "\n" + string.Join('\n', Enumerable.Repeat(bad, 30_000)));
+        Assert.True(BulkLoad.ShouldSuspendChangeLog(new FileInfo(path).Length));
+
+        await Assert.ThrowsAsync<ImportRejectedException>(() => h.ImportAsync(path, "trufflehog"));
+
+        Assert.Equal(before, await SchemaAsync(h));
+        Assert.Equal(range, await RangeAsync(h));
+        Assert.Equal(rows, await h.SnapshotAsync());
+    }
+
+    private const int LargeFileRecords = 60_000;
+
+    private static async Task<(long Latest, long? Oldest)> RangeAsync(ImportHarness h)
+    {
+        await using var connection = new SqliteConnection(h.Store.ConnectionString);
+        await connection.OpenAsync();
+        return ChangeLog.Range(connection, null);
+    }
+
+    private static async Task<long> CountAsync(ImportHarness h, string sql)
+    {
+        await using var connection = new SqliteConnection(h.Store.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private const string Record = """{"SourceMetadata":{"Data":{"Git":{"commit":"COMMIT","file":"src/configLINENO.py","repository":"https://github.com/acme/repoR","line":LINENO,"visibility":0}}},"SourceName":"trufflehog - git","DetectorName":"HuggingFace","Verified":false,"Raw":"hf_DeferredIndexTestTokenSECRETabcdefgh","Redacted":"","ExtraData":null}""";

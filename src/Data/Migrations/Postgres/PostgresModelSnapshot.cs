@@ -254,8 +254,6 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
 
                     b.HasIndex("DismissedUntil");
 
-                    b.HasIndex("RemediatedAt");
-
                     b.HasIndex("State", "DetectedAt");
 
                     b.HasIndex("TokenId", "State");
@@ -759,8 +757,6 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
                     b.HasIndex("Key")
                         .IsUnique();
 
-                    b.HasIndex("Repository");
-
                     b.HasIndex("TokenId");
 
                     b.ToTable("Occurrences");
@@ -1205,19 +1201,11 @@ namespace GovernanceDashboard.Data.Migrations.Postgres
                     b.HasIndex("Identity")
                         .IsUnique();
 
-                    b.HasIndex("Kind");
-
-                    b.HasIndex("LastSeenAt");
-
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("SuggestedOwnerId");
 
-                    b.HasIndex("WriteCapability");
-
                     b.HasIndex("Platform", "Account");
-
-                    b.HasIndex("Status", "Platform");
 
                     b.ToTable("Tokens");
                 });

@@ -241,8 +241,6 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
 
                     b.HasIndex("DismissedUntil");
 
-                    b.HasIndex("RemediatedAt");
-
                     b.HasIndex("State", "DetectedAt");
 
                     b.HasIndex("TokenId", "State");
@@ -738,8 +736,6 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
                     b.HasIndex("Key")
                         .IsUnique();
 
-                    b.HasIndex("Repository");
-
                     b.HasIndex("TokenId");
 
                     b.ToTable("Occurrences");
@@ -1170,19 +1166,11 @@ namespace GovernanceDashboard.Data.Migrations.Sqlite
                     b.HasIndex("Identity")
                         .IsUnique();
 
-                    b.HasIndex("Kind");
-
-                    b.HasIndex("LastSeenAt");
-
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("SuggestedOwnerId");
 
-                    b.HasIndex("WriteCapability");
-
                     b.HasIndex("Platform", "Account");
-
-                    b.HasIndex("Status", "Platform");
 
                     b.ToTable("Tokens");
                 });
