@@ -73,6 +73,7 @@ internal abstract class RowStatement : IDisposable
         private readonly sqlite3 _db;
         private readonly sqlite3_stmt _statement;
         private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
+        private byte[] _utf8 = new byte[1024];
 
         public SqliteRowStatement(SqliteConnection connection, string sql, string[] parameters)
         {
@@ -103,8 +104,7 @@ internal abstract class RowStatement : IDisposable
                 Check(value switch
                 {
                     null or DBNull => raw.sqlite3_bind_null(_statement, position),
-                    // SQLite converts to the database's UTF-8 itself, without a managed array per value.
-                    string text => raw.sqlite3_bind_text16(_statement, position, text),
+                    string text => BindText(position, text),
                     long number => raw.sqlite3_bind_int64(_statement, position, number),
                     int number => raw.sqlite3_bind_int64(_statement, position, number),
                     bool flag => raw.sqlite3_bind_int(_statement, position, flag ? 1 : 0),
@@ -112,6 +112,16 @@ internal abstract class RowStatement : IDisposable
                     _ => throw new ArgumentException($"No SQLite binding for {value.GetType().Name}.", nameof(value)),
                 });
             }
+        }
+
+        // Text is encoded into one reused buffer and bound as UTF-8, the database's encoding (SQLite copies it): no managed
+        // array per value, and no conversion inside SQLite (binding UTF-16 made SQLite copy and convert every value).
+        private int BindText(int position, string text)
+        {
+            var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+            if (_utf8.Length < max) _utf8 = new byte[Math.Max(max, _utf8.Length * 2)];
+            var length = Encoding.UTF8.GetBytes(text, _utf8);
+            return raw.sqlite3_bind_text(_statement, position, _utf8.AsSpan(0, length));
         }
 
         protected override void Start()
