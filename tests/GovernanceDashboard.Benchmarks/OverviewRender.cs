@@ -38,7 +38,7 @@ internal static class OverviewRender
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(120_000);
         await page.GotoAsync("/login");
-        await page.FillAsync("[data-testid=person-select]", "admin@local");
+        await page.FillAsync("[data-testid=person-select]", MetricsBenchmark.AdminEmail);
         await page.ClickAsync("[data-testid=sign-in]");
         await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
 
