@@ -142,6 +142,6 @@ public sealed class BlastRadiusService(IDbContextFactory<GovernanceDbContext> db
     private static IQueryable<Candidate> Candidates(IQueryable<Token> tokens) => tokens.Select(t => new Candidate
     {
         Id = t.Id, Platform = t.Platform, Write = t.WriteCapability, EnrichedAt = t.ReachEnrichedAt,
-        Escrow = t.Exposures.Where(e => e.State == ExposureState.Open && e.Escrow != null).OrderByDescending(e => e.Id).Select(e => e.Escrow).FirstOrDefault(),
+        Escrow = t.Exposures.AsQueryable().Where(EscrowCopyRule.HoldsCopy).OrderByDescending(e => e.Id).Select(e => e.Escrow).FirstOrDefault(),
     });
 }

@@ -56,7 +56,7 @@ public sealed class TokenValidationService : IDisposable
             var token = await db.Tokens.AsNoTracking().Where(t => t.Id == tokenId).Select(t => new
             {
                 t.Platform, t.Kind,
-                Escrow = t.Exposures.Where(e => e.State == ExposureState.Open && e.Escrow != null).OrderByDescending(e => e.Id).Select(e => e.Escrow).FirstOrDefault(),
+                Escrow = t.Exposures.AsQueryable().Where(EscrowCopyRule.HoldsCopy).OrderByDescending(e => e.Id).Select(e => e.Escrow).FirstOrDefault(),
             }).FirstOrDefaultAsync(ct);
             if (token is null) return new TokenCheckResult(tokenId, CheckOutcome.NotFound, "No such token.");
             (escrow, platform, kind) = (token.Escrow, token.Platform, token.Kind);
@@ -137,8 +137,8 @@ public sealed class TokenValidationService : IDisposable
         await using (var db = await _dbFactory.CreateDbContextAsync(ct))
         {
             var after = _cursor;
-            var open = db.Exposures.AsNoTracking().Where(e => e.State == ExposureState.Open && e.Escrow != null
-                && (e.Token!.Platform == TokenPlatform.HuggingFace || e.Token.Platform == TokenPlatform.GitHub));
+            var open = db.Exposures.AsNoTracking().Where(EscrowCopyRule.HoldsCopy)
+                .Where(e => e.Token!.Platform == TokenPlatform.HuggingFace || e.Token.Platform == TokenPlatform.GitHub);
             tokenIds = await open.Where(e => e.TokenId > after).OrderBy(e => e.TokenId).Select(e => e.TokenId).Distinct().Take(Math.Max(1, _options.MaxPerPass)).ToListAsync(ct);
             if (tokenIds.Count == 0 && after > 0)
                 tokenIds = await open.OrderBy(e => e.TokenId).Select(e => e.TokenId).Distinct().Take(Math.Max(1, _options.MaxPerPass)).ToListAsync(ct);
