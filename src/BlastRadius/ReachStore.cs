@@ -13,8 +13,19 @@ public static class ReachStore
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(token);
-        ArgumentNullException.ThrowIfNull(artefacts);
         var rows = await db.TokenReach.Where(r => r.TokenId == token.Id).ToListAsync(ct);
+        return Apply(db, token, rows, source, artefacts, complete, at);
+    }
+
+    /// <summary><see cref="ApplyAsync"/> on the token's reach rows read beforehand (<paramref name="rows"/>: all of them,
+    /// tracked by <paramref name="db"/>), for a caller that reads many tokens' rows in one query.</summary>
+    public static double Apply(GovernanceDbContext db, Token token, List<TokenReach> rows, string source, IReadOnlyList<ReachedArtefact> artefacts,
+        bool complete, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(artefacts);
         var mine = rows.Where(r => r.Source == source).ToDictionary(r => (r.Kind, r.FullName));
         // A listing may name an artefact twice (pages shifting under the reader): the last observation wins.
         var seen = new HashSet<(ArtefactKind, string)>();

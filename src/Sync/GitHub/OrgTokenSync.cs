@@ -182,14 +182,17 @@ public sealed class OrgTokenSync(OrgTokenReader reader, IDbContextFactory<Govern
             pending.Add((expired ? "expired" : "revoked", row, new { permissions = ScopesOf(row.Permissions) }, new { goneAt = now, row.ExpiresAt }));
         }
         await db.SaveChangesAsync(ct);
-        // What each listed token can write feeds its blast radius (no secret needed: GitHub listed the repositories).
+        // What each listed token can write feeds its blast radius (no secret needed: GitHub listed the repositories). The
+        // listed tokens' reach rows are read in one query, not one per token.
+        var listedTokens = pats.Select(p => rows[p.TokenId].TokenId).Distinct().ToList();
+        var reach = (await db.TokenReach.Where(r => listedTokens.Contains(r.TokenId)).ToListAsync(ct)).ToLookup(r => r.TokenId);
         foreach (var pat in pats.DistinctBy(p => p.TokenId))
         {
             var token = rows[pat.TokenId].Token!;
             var reached = repositories.GetValueOrDefault(pat.TokenId) ?? [];
             var canWrite = token.WriteCapability == WriteCapability.Write;
-            await ReachStore.ApplyAsync(db, token, ReachSource, [.. reached.Select(r => new ReachedArtefact(ArtefactKind.Repository, r.FullName, canWrite, r.Stars, r.Forks))],
-                complete: true, now, ct);
+            ReachStore.Apply(db, token, [.. reach[token.Id]], ReachSource,
+                [.. reached.Select(r => new ReachedArtefact(ArtefactKind.Repository, r.FullName, canWrite, r.Stars, r.Forks))], complete: true, now);
         }
         await db.SaveChangesAsync(ct);
         var changes = new List<OrgTokenChange>();
