@@ -138,10 +138,9 @@ public sealed class BlastRadiusService(IDbContextFactory<GovernanceDbContext> db
         public string? Escrow { get; init; }
     }
 
-    // The escrowed value of the token's open exposure, as validation and revocation read it: none once the exposure closed.
-    private static IQueryable<Candidate> Candidates(IQueryable<Token> tokens) => tokens.Select(t => new Candidate
+    // The escrowed value of the token's open exposure, as validation reads it: none once the exposure closed.
+    private static IQueryable<Candidate> Candidates(IQueryable<Token> tokens) => tokens.WithEscrowCopy().Select(c => new Candidate
     {
-        Id = t.Id, Platform = t.Platform, Write = t.WriteCapability, EnrichedAt = t.ReachEnrichedAt,
-        Escrow = t.Exposures.AsQueryable().Where(EscrowCopyRule.HoldsCopy).OrderByDescending(e => e.Id).Select(e => e.Escrow).FirstOrDefault(),
+        Id = c.Token.Id, Platform = c.Token.Platform, Write = c.Token.WriteCapability, EnrichedAt = c.Token.ReachEnrichedAt, Escrow = c.Escrow,
     });
 }

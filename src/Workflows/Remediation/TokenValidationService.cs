@@ -53,11 +53,8 @@ public sealed class TokenValidationService : IDisposable
         TokenKind kind;
         await using (var db = await _dbFactory.CreateDbContextAsync(ct))
         {
-            var token = await db.Tokens.AsNoTracking().Where(t => t.Id == tokenId).Select(t => new
-            {
-                t.Platform, t.Kind,
-                Escrow = t.Exposures.AsQueryable().Where(EscrowCopyRule.HoldsCopy).OrderByDescending(e => e.Id).Select(e => e.Escrow).FirstOrDefault(),
-            }).FirstOrDefaultAsync(ct);
+            var token = await db.Tokens.AsNoTracking().Where(t => t.Id == tokenId).WithEscrowCopy()
+                .Select(c => new { c.Token.Platform, c.Token.Kind, c.Escrow }).FirstOrDefaultAsync(ct);
             if (token is null) return new TokenCheckResult(tokenId, CheckOutcome.NotFound, "No such token.");
             (escrow, platform, kind) = (token.Escrow, token.Platform, token.Kind);
         }
