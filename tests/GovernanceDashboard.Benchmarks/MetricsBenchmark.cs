@@ -25,7 +25,7 @@ internal static class MetricsBenchmark
         var database = Path.Combine(directory, "governance.db");
         // Decided before the host is built: building it may already create the database file.
         var fresh = !File.Exists(database);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = directory, EnvironmentName = "Benchmark" });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = Composition.HostArguments([]), ContentRootPath = directory, EnvironmentName = "Benchmark" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Governance"] = $"Data Source={database}",

@@ -118,7 +118,7 @@ internal static class PostgresBenchmark
         var connectionString = await PostgresServerCpu.CreateDatabaseAsync(server, "gd_bench_metrics_");
         try
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = root, EnvironmentName = "Benchmark" });
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = Composition.HostArguments([]), ContentRootPath = root, EnvironmentName = "Benchmark" });
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Database:Provider"] = "Postgres",
@@ -166,7 +166,7 @@ internal static class PostgresBenchmark
         var directory = Path.Combine(root, "sqlite-seed");
         Directory.CreateDirectory(directory);
         var database = Path.Combine(directory, "governance.db");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = directory, EnvironmentName = "Benchmark" });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = Composition.HostArguments([]), ContentRootPath = directory, EnvironmentName = "Benchmark" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Governance"] = $"Data Source={database}",

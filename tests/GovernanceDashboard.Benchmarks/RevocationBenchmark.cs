@@ -67,7 +67,7 @@ public static class RevocationBenchmark
             }
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = root, EnvironmentName = Environments.Production });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = Composition.HostArguments([]), ContentRootPath = root, EnvironmentName = Environments.Production });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Governance"] = $"Data Source={Path.Combine(root, "governance.db")}",

@@ -68,7 +68,7 @@ public static class WebhookBenchmark
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = [], ContentRootPath = root, EnvironmentName = "Production",
+            Args = Composition.HostArguments([]), ContentRootPath = root, EnvironmentName = "Production",
             // The product's name: its static assets manifest (beside this program) is found by it.
             ApplicationName = "GovernanceDashboard",
         });
