@@ -153,19 +153,7 @@ public class GovernanceFactsTests
         await db.Database.ExecuteSqlRawAsync(sql);
     }
 
-    private static async Task<long> CountAsync(ImportHarness harness, string sql)
-    {
-        await using var db = harness.Db();
-        return await CountAsync(db, sql);
-    }
+    private static Task<long> CountAsync(ImportHarness harness, string sql) => harness.ScalarAsync<long>(sql);
 
-    private static async Task<long> CountAsync(GovernanceDbContext db, string sql)
-    {
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync();
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = sql;
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<long> CountAsync(GovernanceDbContext db, string sql) => ImportHarness.ScalarAsync<long>(db, sql);
 }

@@ -3,6 +3,7 @@ using GovernanceDashboard.Ingestion;
 using GovernanceDashboard.Secrets;
 using GovernanceDashboard.Tests.Postgres;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -43,6 +44,23 @@ public sealed class ImportHarness : IAsyncDisposable
     }
 
     public GovernanceDbContext Db() => Services.GetRequiredService<IDbContextFactory<GovernanceDbContext>>().CreateDbContext();
+
+    /// <summary>The one value <paramref name="sql"/> selects from the store, read on a connection of its own.</summary>
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var db = Db();
+        return await ScalarAsync<T>(db, sql);
+    }
+
+    /// <summary>The one value <paramref name="sql"/> selects, read on <paramref name="db"/>'s connection and inside its transaction if any.</summary>
+    public static async Task<T> ScalarAsync<T>(GovernanceDbContext db, string sql)
+    {
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = sql;
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
 
     /// <summary>Imports as an operator would (directory files allowed, as at the command line).</summary>
     public Task<ImportSummary> ImportAsync(string path, string? format = null, DateTimeOffset? scannedAt = null, string actor = "analyst@example.com") =>

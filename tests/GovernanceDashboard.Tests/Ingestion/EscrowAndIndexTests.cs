@@ -151,7 +151,7 @@ public class BulkLoadTests
         Assert.Equal(before, await SchemaAsync(h));
         var (latest, _) = await RangeAsync(h);
         Assert.True(latest - latestBefore > GovernanceFacts.FullReloadAbove);
-        Assert.True(await CountAsync(h, "SELECT count(*) FROM ChangeLog") < 100);
+        Assert.True(await h.ScalarAsync<long>("SELECT count(*) FROM ChangeLog") < 100);
         // The running projection reloads, and its figures are the store's.
         Assert.Equal(LargeFileRecords, (await metrics.ComputeAsync()).Tokens.Total);
         Assert.Equal(loads + 1, facts.FullLoads);
@@ -197,15 +197,6 @@ public class BulkLoadTests
         return ChangeLog.Range(connection, null);
     }
 
-    private static async Task<long> CountAsync(ImportHarness h, string sql)
-    {
-        await using var connection = new SqliteConnection(h.Store.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
     private const string Record = """{"SourceMetadata":{"Data":{"Git":{"commit":"COMMIT","file":"src/configLINENO.py","repository":"https://github.com/acme/repoR","line":LINENO,"visibility":0}}},"SourceName":"trufflehog - git","DetectorName":"HuggingFace","Verified":false,"Raw":"hf_DeferredIndexTestTokenSECRETabcdefgh","Redacted":"","ExtraData":null}""";
 
     private static string ManyRecords(int count) => string.Join('\n', Enumerable.Range(0, count).Select(i => Record
@@ -214,14 +205,8 @@ public class BulkLoadTests
         .Replace("repoR", "repo" + (i % 7).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
         .Replace("LINENO", (i + 1).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)));
 
-    private static async Task<string> SchemaAsync(ImportHarness h)
-    {
-        await using var connection = new SqliteConnection(h.Store.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT group_concat(type || ' ' || name || ' ' || coalesce(sql, ''), char(10)) FROM (SELECT * FROM sqlite_master ORDER BY type, name)";
-        return (string)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<string> SchemaAsync(ImportHarness h) =>
+        h.ScalarAsync<string>("SELECT group_concat(type || ' ' || name || ' ' || coalesce(sql, ''), char(10)) FROM (SELECT * FROM sqlite_master ORDER BY type, name)");
 }
 
 public class KeyedHasherTests
