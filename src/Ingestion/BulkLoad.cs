@@ -39,9 +39,6 @@ internal sealed class BulkLoad
 
     private BulkLoad(List<(string Name, string Sql)> dropped, bool changeLogSuspended) => (_dropped, _changeLogSuspended) = (dropped, changeLogSuspended);
 
-    /// <summary>Indexes and triggers dropped and not yet restored.</summary>
-    public int Count => _dropped.Count;
-
     /// <summary>Defer when the tokens table holds fewer rows than twice the records the file may add.</summary>
     /// <remarks>Measured at 1,000,000 TruffleHog records (728 MB) into an empty store: kept row by row, the indexes outgrew
     /// the page cache and the import took 235 cpu s; deferred, with the rebuild's sorts spilling to temporary files
