@@ -1,22 +1,29 @@
 namespace GovernanceDashboard.Ingestion;
 
-/// <summary>What names a finding in the store: its token's identity and mask, and the key of the place it was seen.</summary>
+/// <summary>What the store keeps of a finding instead of its secret: its token's identity and mask, the key of the place it
+/// was seen, and the escrow copy of the secret (sealed under the import's data key; null without a secret value).</summary>
 /// <param name="Identified">the identity is the secret's (not the place's, for a finding without a value).</param>
-internal sealed record FindingNames(string Identity, bool Identified, string Mask, string PlaceKey);
+internal sealed record FindingNames(string Identity, bool Identified, string Mask, string PlaceKey, string? EscrowCopy);
 
-/// <summary>Computes <see cref="FindingNames"/> with one reusable keyed hash; one thread at a time.</summary>
+/// <summary>Computes <see cref="FindingNames"/> with one reusable keyed hash and one escrow data key (made on the first
+/// secret): one import, one thread at a time.</summary>
+/// <remarks>Every secret gets its escrow copy here, although the writer keeps only the copies of exposures it opens:
+/// sealing is cheap on the reading thread (<see cref="ReadAhead"/>), and the writer's thread is the import's bottleneck.</remarks>
 internal sealed class FindingNamer(SecretProtector secrets) : IDisposable
 {
     private readonly KeyedHasher _hasher = secrets.CreateHasher();
+    private EscrowBatch? _escrow;
 
     /// <summary>The names of a finding, or null when it has neither a secret value nor a location.</summary>
     public FindingNames? Name(Finding f)
     {
         string identity, mask;
+        string? escrowCopy = null;
         if (!string.IsNullOrEmpty(f.Secret))
         {
             identity = _hasher.IdentityOf(f.Secret);
             mask = TokenMask.For(f.Secret);
+            escrowCopy = (_escrow ??= secrets.BeginEscrow()).Protect(f.Secret);
         }
         else if (!string.IsNullOrEmpty(f.LocationKey))
         {
@@ -27,7 +34,7 @@ internal sealed class FindingNamer(SecretProtector secrets) : IDisposable
         {
             return null;
         }
-        return new FindingNames(identity, !string.IsNullOrEmpty(f.Secret), mask, PlaceKey(f, identity));
+        return new FindingNames(identity, !string.IsNullOrEmpty(f.Secret), mask, PlaceKey(f, identity), escrowCopy);
     }
 
     /// <summary>One place: the same token, scanner, repository, file, line and commit (or the same GitHub alert). Not the
@@ -48,5 +55,9 @@ internal sealed class FindingNamer(SecretProtector secrets) : IDisposable
         return _hasher.HexAndReset();
     }
 
-    public void Dispose() => _hasher.Dispose();
+    public void Dispose()
+    {
+        _hasher.Dispose();
+        _escrow?.Dispose();
+    }
 }

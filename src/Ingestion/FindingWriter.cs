@@ -13,7 +13,6 @@ namespace GovernanceDashboard.Ingestion;
 /// </remarks>
 internal sealed class FindingWriter : FindingWriterBase
 {
-    private readonly SecretProtector _secrets;
     private readonly int _importId;
     private readonly DateTimeOffset _scannedAt;
     private readonly RowStatement _upsertToken;
@@ -25,12 +24,10 @@ internal sealed class FindingWriter : FindingWriterBase
     private readonly RowStatement _setStatus;
     private readonly long _nowMs;
     private readonly Dictionary<int, TouchedToken> _touched = [];
-    private EscrowBatch? _escrow;
 
-    public FindingWriter(DbConnection connection, DbTransaction transaction, SecretProtector secrets, int importId, DateTimeOffset scannedAt,
+    public FindingWriter(DbConnection connection, DbTransaction transaction, int importId, DateTimeOffset scannedAt,
         DateTimeOffset now, bool postgres)
     {
-        _secrets = secrets;
         _nowMs = now.ToUnixTimeMilliseconds();
         _importId = importId;
         _scannedAt = scannedAt;
@@ -120,7 +117,7 @@ internal sealed class FindingWriter : FindingWriterBase
         if (isNew)
         {
             OccurrencesNew++;
-            RecordExposure(tokenId, touched, f, detectedAt, verification, write);
+            RecordExposure(tokenId, touched, f, names.EscrowCopy, detectedAt, verification, write);
         }
         else
         {
@@ -183,7 +180,7 @@ internal sealed class FindingWriter : FindingWriterBase
         return _insertOccurrence.ExecuteScalar() is not null;
     }
 
-    private void RecordExposure(int tokenId, TouchedToken touched, Finding f, DateTimeOffset detectedAt, Verification verification, WriteCapability write)
+    private void RecordExposure(int tokenId, TouchedToken touched, Finding f, string? escrowCopy, DateTimeOffset detectedAt, Verification verification, WriteCapability write)
     {
         var severity = SeverityRule.AtDetection(verification, write, SeverityRule.IsPublic(f));
         var latest = touched.Latest;
@@ -202,9 +199,9 @@ internal sealed class FindingWriter : FindingWriterBase
             p["@detected"] = detectedAt.ToUnixTimeMilliseconds();
             p["@severity"] = severity.ToString();
             p["@verification"] = verification.ToString();
-            p["@escrow"] = f.Secret is { Length: > 0 } secret ? Escrow(secret) : DBNull.Value;
+            p["@escrow"] = Db(escrowCopy);
             var id = checked((int)_openExposure.ExecuteScalar()!.Value);
-            touched.SetLatest(id, detectedAt, ExposureState.Open, null, f.Secret is { Length: > 0 });
+            touched.SetLatest(id, detectedAt, ExposureState.Open, null, escrowCopy is not null);
             ExposuresOpened++;
             // New tokens are inserted as Exposed; a known token becomes so now (unless expired).
             if (!touched.CreatedHere || f.ExpiresAt <= DateTimeOffset.FromUnixTimeMilliseconds(_nowMs)) SetStatus(tokenId, TokenStatus.Exposed);
@@ -213,15 +210,12 @@ internal sealed class FindingWriter : FindingWriterBase
 
         // Already open: the earliest detection wins, whatever order files come in; nothing moves it later.
         if (detectedAt < latest.DetectedAt) MoveDetectionEarlier(latest, detectedAt, severity, verification);
-        if (!latest.HasEscrow && f.Secret is { Length: > 0 } value)
+        if (!latest.HasEscrow && escrowCopy is not null)
         {
-            UpdateExposure(latest.Id, escrow: Escrow(value));
+            UpdateExposure(latest.Id, escrow: escrowCopy);
             latest.HasEscrow = true;
         }
     }
-
-    // One data key per import, made on the first secret that needs an escrow copy.
-    private string Escrow(string secret) => (_escrow ??= _secrets.BeginEscrow()).Protect(secret);
 
     private void MoveDetectionEarlier(ExposureRef exposure, DateTimeOffset detectedAt, Severity severity, Verification verification)
     {
@@ -330,7 +324,6 @@ internal sealed class FindingWriter : FindingWriterBase
 
     public override void Dispose()
     {
-        _escrow?.Dispose();
         foreach (var c in new[] { _upsertToken, _insertOccurrence, _latestExposure, _openExposure, _updateExposure, _revokeToken, _setStatus }) c.Dispose();
     }
 

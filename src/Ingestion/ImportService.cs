@@ -106,38 +106,40 @@ public sealed class ImportService(IDbContextFactory<GovernanceDbContext> dbFacto
         var bulk = ScanFormats.Contains(format) ? await BulkLoad.BeginAsync(db, file.Length, ct) : null;
 
         using FindingWriterBase findings = db.Database.IsNpgsql()
-            ? new Postgres.PostgresFindingWriter((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), (Npgsql.NpgsqlTransaction)tx.GetDbTransaction(), secrets, import.Id, scannedAt, now,
+            ? new Postgres.PostgresFindingWriter((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), (Npgsql.NpgsqlTransaction)tx.GetDbTransaction(), import.Id, scannedAt, now,
                 configuration.GetValue(Postgres.PostgresFindingWriter.BatchSetting, Postgres.PostgresFindingWriter.DefaultBatchRecords), ct)
-            : new FindingWriter(db.Database.GetDbConnection(), tx.GetDbTransaction(), secrets, import.Id, scannedAt, now, postgres: false);
+            : new FindingWriter(db.Database.GetDbConnection(), tx.GetDbTransaction(), import.Id, scannedAt, now, postgres: false);
         var directory = new DirectoryWriter(db, request.Actor, now);
         var rejected = new List<RejectedLine>();
         var rejectedCount = 0;
         var records = 0;
         var notSecret = 0;
-        using var namer = new FindingNamer(secrets);
-        foreach (var item in Parsers.Parse(format, file))
+        await foreach (var batch in ReadAhead.ParseAsync(format, file, secrets, ct))
         {
-            ct.ThrowIfCancellationRequested();
-            records++;
-            if (item is SkippedRecord)
+            foreach (var (item, names) in batch.Items)
             {
-                notSecret++;
-                continue;
+                ct.ThrowIfCancellationRequested();
+                records++;
+                if (item is SkippedRecord)
+                {
+                    notSecret++;
+                    continue;
+                }
+                var reason = item switch
+                {
+                    RejectedRecord r => r.Reason,
+                    Finding f => findings.Write(f, names),
+                    PersonRow p => await WriteAsync(() => directory.WriteAsync(p, ct)),
+                    OwnershipRow o => await WriteAsync(() => directory.WriteAsync(o, ct)),
+                    _ => "unexpected record",
+                };
+                if (reason is not null)
+                {
+                    rejectedCount++;
+                    if (rejected.Count < MaxListedRejections) rejected.Add(new RejectedLine(item.Line, reason));
+                }
+                if (records % ProgressEveryRecords == 0) progress?.Report(new ImportProgress(batch.BytesRead, file.Length, records));
             }
-            var reason = item switch
-            {
-                RejectedRecord r => r.Reason,
-                Finding f => findings.Write(f, namer.Name(f)),
-                PersonRow p => await WriteAsync(() => directory.WriteAsync(p, ct)),
-                OwnershipRow o => await WriteAsync(() => directory.WriteAsync(o, ct)),
-                _ => "unexpected record",
-            };
-            if (reason is not null)
-            {
-                rejectedCount++;
-                if (rejected.Count < MaxListedRejections) rejected.Add(new RejectedLine(item.Line, reason));
-            }
-            if (records % ProgressEveryRecords == 0) progress?.Report(new ImportProgress(file.Position, file.Length, records));
         }
         findings.Complete();
         // Results that are not secret findings were never candidates: the share of rejections is of the findings.

@@ -37,7 +37,6 @@ internal sealed class PostgresFindingWriter : FindingWriterBase
 
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
-    private readonly SecretProtector _secrets;
     private readonly int _importId;
     private readonly DateTimeOffset _scannedAt;
     private readonly long _nowMs;
@@ -45,16 +44,14 @@ internal sealed class PostgresFindingWriter : FindingWriterBase
     private readonly CancellationToken _ct;
     private readonly List<Pending> _pending;
     private readonly Dictionary<string, TouchedToken> _touched = new(StringComparer.Ordinal);
-    private EscrowBatch? _escrow;
     private bool _staging;
 
-    public PostgresFindingWriter(NpgsqlConnection connection, NpgsqlTransaction transaction, SecretProtector secrets, int importId,
+    public PostgresFindingWriter(NpgsqlConnection connection, NpgsqlTransaction transaction, int importId,
         DateTimeOffset scannedAt, DateTimeOffset now, int batchRecords = DefaultBatchRecords, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchRecords, 1);
         _connection = connection;
         _transaction = transaction;
-        _secrets = secrets;
         _importId = importId;
         _scannedAt = scannedAt;
         _nowMs = now.ToUnixTimeMilliseconds();
@@ -103,7 +100,7 @@ internal sealed class PostgresFindingWriter : FindingWriterBase
             if (newOccurrences.Contains(i))
             {
                 OccurrencesNew++;
-                if (RecordExposure(decision, f, detectedAt, verification) is { } exposure) opened.Add((i, exposure));
+                if (RecordExposure(decision, f, names.EscrowCopy, detectedAt, verification) is { } exposure) opened.Add((i, exposure));
             }
             else
             {
@@ -313,7 +310,7 @@ internal sealed class PostgresFindingWriter : FindingWriterBase
     // ---- Decisions, record by record: FindingWriter.RecordExposure and ApplyAlertState, on the in-memory state. ----
 
     /// <summary>Returns the exposure it opened, if any.</summary>
-    private ExposureRef? RecordExposure(Decision d, Finding f, DateTimeOffset detectedAt, Verification verification)
+    private ExposureRef? RecordExposure(Decision d, Finding f, string? escrowCopy, DateTimeOffset detectedAt, Verification verification)
     {
         var touched = d.Token;
         var severity = SeverityRule.AtDetection(verification, touched.Write, SeverityRule.IsPublic(f));
@@ -327,9 +324,9 @@ internal sealed class PostgresFindingWriter : FindingWriterBase
                 OccurrencesOnClosedTokens++;
                 return null;
             }
-            var opened = new ExposureRef(0, detectedAt, ExposureState.Open, null, f.Secret is { Length: > 0 })
+            var opened = new ExposureRef(0, detectedAt, ExposureState.Open, null, escrowCopy is not null)
             {
-                Severity = severity, Verification = verification, EscrowCopy = f.Secret is { Length: > 0 } secret ? Escrow(secret) : null,
+                Severity = severity, Verification = verification, EscrowCopy = escrowCopy,
             };
             touched.Latest = opened;
             ExposuresOpened++;
@@ -340,18 +337,15 @@ internal sealed class PostgresFindingWriter : FindingWriterBase
 
         // Already open: the earliest detection wins, whatever order files come in; nothing moves it later.
         if (detectedAt < latest.DetectedAt) MoveDetectionEarlier(d, latest, detectedAt, severity, verification);
-        if (!latest.HasEscrow && f.Secret is { Length: > 0 } value)
+        if (!latest.HasEscrow && escrowCopy is not null)
         {
-            latest.EscrowCopy = Escrow(value);
+            latest.EscrowCopy = escrowCopy;
             latest.EscrowChange = EscrowChange.Set;
             latest.HasEscrow = true;
             d.Changed(latest);
         }
         return null;
     }
-
-    // One data key per import, made on the first secret that needs an escrow copy.
-    private string Escrow(string secret) => (_escrow ??= _secrets.BeginEscrow()).Protect(secret);
 
     private static void MoveDetectionEarlier(Decision d, ExposureRef exposure, DateTimeOffset detectedAt, Severity severity, Verification verification)
     {
@@ -579,7 +573,8 @@ internal sealed class PostgresFindingWriter : FindingWriterBase
     private static string T(string set) => "\"" + set + "\"";
     private static string C(string property) => "\"" + property + "\"";
 
-    public override void Dispose() => _escrow?.Dispose();
+    // Holds nothing to release: its commands are created and disposed per batch.
+    public override void Dispose() { }
 
     private readonly record struct Pending(Finding Finding, FindingNames Names, DateTimeOffset DetectedAt);
 

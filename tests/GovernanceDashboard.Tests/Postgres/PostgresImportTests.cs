@@ -289,7 +289,7 @@ public class PostgresImportTests
         using var transaction = connection.BeginTransaction();
         using var namer = new FindingNamer(secrets);
         var named = findings.Select(f => (f, namer.Name(f))).ToList();
-        using var writer = new PostgresFindingWriter(connection, transaction, secrets, importId, Now, Now);
+        using var writer = new PostgresFindingWriter(connection, transaction, importId, Now, Now);
         start.SignalAndWait();
         foreach (var (f, names) in named) Assert.Null(writer.Write(f, names));
         writer.Complete();
