@@ -98,6 +98,13 @@ internal sealed class BulkLoad
     public async Task RestoreAsync(GovernanceDbContext db, CancellationToken ct)
     {
         if (_dropped.Count == 0) return;
+        if (_changeLogSuspended)
+        {
+            // A large file's writer has let go of what it remembered per token (FindingWriter.Complete: ~90 MB at 1,000,000
+            // records): give that back before the sorts below take their memory. Measured at 1,000,000 TruffleHog records:
+            // peak 342 → 321 MB, for one full collection of ~0.1 s.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
         // The rebuild sorts each table's keys: in temporary files past the page cache's size, not in memory (the import's
