@@ -47,7 +47,7 @@ internal static class ReadAhead
         {
             await stop.CancelAsync();
             // Its error, if any, already came through the channel; only its end matters here.
-            await reading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
